@@ -1,0 +1,37 @@
+"""nn_core: a neural network written from scratch in NumPy, to learn from.
+
+    import nn_core
+    net = nn_core.MLP(layer_sizes=[2, 16, 16, 1], activation="tanh", output="sigmoid", seed=0)
+    history = net.fit(X, y, epochs=300, learning_rate=0.03, optimizer="adam")
+    net.predict_proba(X)
+
+Where things live: ``activations`` and ``losses`` (each function beside its
+derivative), ``initializers``, ``optimizers``, ``schedules``, ``network`` (the
+MLP: forward, backward, traces), ``training`` (the fit loop and History),
+``validation``, ``metrics``, ``preprocessing`` (standardizer, split, Model),
+``model_io`` (JSON model files), ``gradcheck``.
+"""
+
+from . import metrics
+from .gradcheck import gradient_check
+from .network import MLP, BackwardTrace, LayerGradients, LayerTrace, Trace
+from .schedules import Constant, CosineDecay, ExponentialDecay, StepDecay
+from .training import EarlyStopping, History
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MLP",
+    "BackwardTrace",
+    "Constant",
+    "CosineDecay",
+    "EarlyStopping",
+    "ExponentialDecay",
+    "History",
+    "LayerGradients",
+    "LayerTrace",
+    "StepDecay",
+    "Trace",
+    "gradient_check",
+    "metrics",
+]

@@ -1,0 +1,426 @@
+"""The multilayer perceptron: forward pass, backward pass, traces, input gradients.
+
+Shapes, with ``L`` weight layers and ``h_0 = n_inputs, ..., h_L = n_outputs``:
+
+- ``weights[i]``: ``(h_i, h_{i+1})`` and ``biases[i]``: ``(h_{i+1},)``.
+- Forward, for a batch ``X`` of shape ``(n, h_0)`` and ``a_0 = X``:
+
+      z_{i+1} = a_i @ W_i + b_i          (n, h_{i+1})
+      a_{i+1} = f_i(z_{i+1})             hidden f_i, or the output activation
+
+- Backward (``MLP._backward``), starting from the loss's ``delta_L = dL/dz_L``:
+
+      dL/dW_i = a_i.T @ delta_{i+1}      (h_i, h_{i+1})
+      dL/db_i = sum over rows of delta_{i+1}
+      delta_i = (delta_{i+1} @ W_i.T) * f'(z_i)
+
+The training loop (``training.py``) runs exactly these two methods on
+preallocated buffers (``Workspace``), so the path a learner reads is the path
+that trains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import initializers
+from .activations import ACTIVATIONS, Activation, get_activation
+from .losses import LOSS_FOR_OUTPUT, Loss, loss_for_output
+from .validation import MAX_PARAMETERS, check_choice, check_features, check_labels
+
+DTYPES = ("float64", "float32")
+
+
+@dataclass
+class LayerTrace:
+    """One weight layer's forward values: ``z`` pre-activations and ``a = f(z)``, each ``(n, h)``."""
+
+    z: np.ndarray
+    a: np.ndarray
+
+
+@dataclass
+class Trace:
+    """The forward pass of a batch: the inputs and one ``LayerTrace`` per weight layer.
+
+    Indexing, ``len`` and iteration go over the layers.
+    """
+
+    inputs: np.ndarray
+    layers: list[LayerTrace]
+
+    def __getitem__(self, i: int) -> LayerTrace:
+        return self.layers[i]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+
+@dataclass
+class LayerGradients:
+    """One weight layer's backward values: ``dz = dL/dz`` ``(n, h)``, ``dW`` and ``db`` (parameter shapes)."""
+
+    dz: np.ndarray
+    dW: np.ndarray
+    db: np.ndarray
+
+
+@dataclass
+class BackwardTrace:
+    """The backward pass of a batch: the loss and one ``LayerGradients`` per weight layer."""
+
+    loss: float
+    layers: list[LayerGradients]
+
+    def __getitem__(self, i: int) -> LayerGradients:
+        return self.layers[i]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+
+class Workspace:
+    """Preallocated buffers for one batch size: the forward values and the gradients.
+
+    ``z[i]``, ``a[i]`` and ``delta[i]`` have shape ``(n, h_{i+1})``; ``grad_W`` and
+    ``grad_b`` have the parameters' shapes. Reusing them avoids allocating
+    new arrays on every training step.
+    """
+
+    def __init__(self, net: MLP, n: int):
+        dt = net.weights[0].dtype
+        sizes = net.layer_sizes
+        self.n = n
+        self.z = [np.empty((n, h), dtype=dt) for h in sizes[1:]]
+        self.a = [np.empty((n, h), dtype=dt) for h in sizes[1:]]
+        self.delta = [np.empty((n, h), dtype=dt) for h in sizes[1:]]
+        self.deriv = [np.empty((n, h), dtype=dt) for h in sizes[1:-1]]
+        self.grad_W = [np.empty_like(W) for W in net.weights]
+        self.grad_b = [np.empty_like(b) for b in net.biases]
+
+
+class MLP:
+    """A fully connected feed-forward network trained by backpropagation.
+
+    Parameters
+    ----------
+    layer_sizes : ``[n_inputs, *hidden, n_outputs]``.
+    activation : hidden activation name (``sigmoid``, ``tanh``, ``relu``,
+        ``leaky_relu``, ``linear``) or a list with one name per hidden layer.
+    output : ``sigmoid`` (binary, 1 output, binary cross-entropy), ``softmax``
+        (k >= 2 classes, cross-entropy), or ``linear`` (regression, MSE).
+    init : ``auto``, ``glorot``, ``he``, ``normal`` or ``zeros`` (see ``initializers``).
+    seed : seed of ``numpy.random.default_rng`` for the initial weights.
+    dtype : ``float64`` (default) or ``float32``.
+
+    Attributes
+    ----------
+    weights : list of ``(h_i, h_{i+1})`` arrays, the ones the net really uses.
+    biases : list of ``(h_{i+1},)`` arrays.
+    history : the ``History`` of every ``fit`` since the last ``reset``.
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: str | Sequence[str] = "tanh",
+        output: str = "sigmoid",
+        init: str = "auto",
+        seed: int | None = 0,
+        dtype: str = "float64",
+    ):
+        sizes = _check_layer_sizes(layer_sizes)
+        output = check_choice(output, "output", tuple(LOSS_FOR_OUTPUT))
+        if output == "sigmoid" and sizes[-1] != 1:
+            raise ValueError(f"A sigmoid output has exactly 1 unit; layer_sizes ends with {sizes[-1]}.")
+        if output == "softmax" and sizes[-1] < 2:
+            raise ValueError("A softmax output needs at least 2 units (one per class).")
+        n_hidden = len(sizes) - 2
+        if isinstance(activation, str):
+            hidden = [activation] * n_hidden
+        else:
+            hidden = list(activation)
+            if len(hidden) != n_hidden:
+                raise ValueError(
+                    f"Got {len(hidden)} activations for {n_hidden} hidden layer(s); give one per hidden layer."
+                )
+        for name in hidden:
+            check_choice(name, "activation", tuple(ACTIVATIONS))
+        self.layer_sizes: list[int] = sizes
+        self.activations: list[str] = hidden
+        self.output: str = output
+        self.init: str = check_choice(init, "init", initializers.INITIALIZERS)
+        self.dtype: str = _check_dtype(dtype)
+        self.seed = seed
+        self.loss: Loss = loss_for_output(output)
+        self._hidden: list[Activation] = [get_activation(a) for a in hidden]
+        self.reset(seed)
+
+    # ------------------------------------------------------------------ setup
+    def reset(self, seed: int | None = None) -> None:
+        """Draw fresh weights (zero biases) and forget all training.
+
+        ``seed`` defaults to the seed the net was built with.
+        """
+        if seed is None:
+            seed = self.seed
+        self.seed = seed
+        rng = np.random.default_rng(seed)
+        acts = self.activations + [self.output]
+        self.weights: list[np.ndarray] = []
+        self.biases: list[np.ndarray] = []
+        for i, (fan_in, fan_out) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:])):
+            W = initializers.initialize(self.init, acts[i], rng, fan_in, fan_out)
+            self.weights.append(W.astype(self.dtype))
+            self.biases.append(np.zeros(fan_out, dtype=self.dtype))
+        from .training import History  # local import: training imports network
+
+        self.history = History()
+        self._training = None  # optimizer, schedule, shuffle stream: set by fit
+
+    @property
+    def n_inputs(self) -> int:
+        return self.layer_sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layer_sizes[-1]
+
+    @property
+    def n_parameters(self) -> int:
+        return count_parameters(self.layer_sizes)
+
+    @property
+    def parameters(self) -> list[np.ndarray]:
+        """``[W0, b0, W1, b1, ...]``: the arrays the optimizer updates."""
+        return [p for pair in zip(self.weights, self.biases) for p in pair]
+
+    def layer_activation(self, i: int) -> Activation:
+        """The activation object of weight layer ``i`` (the output's for the last)."""
+        return self._hidden[i] if i < len(self._hidden) else self.loss.activation
+
+    def __repr__(self) -> str:
+        arch = "-".join(str(s) for s in self.layer_sizes)
+        acts = ",".join(sorted(set(self.activations))) or "none"
+        return (
+            f"MLP({arch}, hidden={acts}, output={self.output}, "
+            f"{self.n_parameters} parameters, {self.dtype})"
+        )
+
+    def copy(self) -> MLP:
+        """A deep copy: same architecture, parameters, history; no optimizer state."""
+        import copy
+
+        other = copy.copy(self)
+        other.weights = [W.copy() for W in self.weights]
+        other.biases = [b.copy() for b in self.biases]
+        other.history = copy.deepcopy(self.history)
+        other._training = None
+        return other
+
+    # ---------------------------------------------------------------- forward
+    def _forward(self, X: np.ndarray, ws: Workspace) -> np.ndarray:
+        """Fill ``ws.z`` and ``ws.a`` for a clean batch ``X``; return the output activations."""
+        a = X
+        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = np.matmul(a, W, out=ws.z[i])
+            z += b
+            a = self.layer_activation(i).forward(z, out=ws.a[i])
+        return a
+
+    def forward(self, X) -> np.ndarray:
+        """Output activations, shape ``(n, n_outputs)``."""
+        X = check_features(X, self.n_inputs, self.dtype)
+        return self._forward(X, Workspace(self, X.shape[0]))
+
+    def predict_proba(self, X) -> np.ndarray:
+        """``P(y=1)`` of shape ``(n,)`` for a sigmoid output, ``(n, k)`` for softmax."""
+        if self.output == "linear":
+            raise ValueError("predict_proba is for classifiers; this net has a linear (regression) output.")
+        out = self.forward(X)
+        return out[:, 0] if self.output == "sigmoid" else out
+
+    def predict(self, X) -> np.ndarray:
+        """Class labels ``(n,)`` for classifiers (threshold 0.5 / argmax); values for regression.
+
+        Regression returns ``(n,)`` for one output and ``(n, m)`` for several.
+        """
+        out = self.forward(X)
+        if self.output == "sigmoid":
+            return (out[:, 0] >= 0.5).astype(np.int64)
+        if self.output == "softmax":
+            return out.argmax(axis=1)
+        return out[:, 0] if self.n_outputs == 1 else out
+
+    def trace(self, X) -> Trace:
+        """The forward pass with every layer's ``z`` and ``a`` kept (copies)."""
+        X = check_features(X, self.n_inputs, self.dtype)
+        ws = Workspace(self, X.shape[0])
+        self._forward(X, ws)
+        return Trace(X, [LayerTrace(z.copy(), a.copy()) for z, a in zip(ws.z, ws.a)])
+
+    # --------------------------------------------------------------- backward
+    def _backward(self, X: np.ndarray, ws: Workspace) -> None:
+        """Backpropagate ``ws.delta[-1] = dL/dz_L`` (already set) into ``ws.grad_W``/``ws.grad_b``.
+
+        Needs ``ws.z``/``ws.a`` from ``_forward`` on the same ``X``. Leaves every
+        layer's ``dL/dz`` in ``ws.delta``.
+        """
+        for i in range(len(self.weights) - 1, -1, -1):
+            delta = ws.delta[i]
+            a_prev = X if i == 0 else ws.a[i - 1]
+            np.matmul(a_prev.T, delta, out=ws.grad_W[i])
+            np.sum(delta, axis=0, out=ws.grad_b[i])
+            if i > 0:
+                prev = np.matmul(delta, self.weights[i].T, out=ws.delta[i - 1])
+                prev *= self._hidden[i - 1].derivative(ws.z[i - 1], ws.a[i - 1], out=ws.deriv[i - 1])
+
+    def _penalty(self, l2: float, l1: float) -> float:
+        """``0.5 * l2 * sum(W**2) + l1 * sum(|W|)`` over the weights (not the biases)."""
+        total = 0.0
+        for W in self.weights:
+            if l2:
+                total += 0.5 * l2 * float(np.vdot(W, W))
+            if l1:
+                total += l1 * float(np.abs(W).sum())
+        return total
+
+    def _add_penalty_gradients(self, grad_W: list[np.ndarray], l2: float, l1: float) -> None:
+        """Add ``l2 * W + l1 * sign(W)`` to each weight gradient, in place."""
+        for W, g in zip(self.weights, grad_W):
+            if l2:
+                g += l2 * W
+            if l1:
+                g += l1 * np.sign(W)
+
+    def _loss_and_gradients(self, X, Y, ws: Workspace, l2: float, l1: float) -> float:
+        """One forward and backward pass on clean arrays; gradients land in ``ws``."""
+        out = self._forward(X, ws)
+        loss = self.loss.value(ws.z[-1], out, Y)
+        self.loss.gradient(out, Y, out=ws.delta[-1])
+        self._backward(X, ws)
+        if l2 or l1:
+            loss += self._penalty(l2, l1)
+            self._add_penalty_gradients(ws.grad_W, l2, l1)
+        return loss
+
+    def _prepare(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        X = check_features(X, self.n_inputs, self.dtype)
+        y = check_labels(y, self.output, self.n_outputs, X.shape[0])
+        return X, self.loss.encode(y, self.n_outputs, self.dtype)
+
+    def loss_and_gradients(self, X, y, l2: float = 0.0, l1: float = 0.0):
+        """``(loss, grad_weights, grad_biases)`` for a batch.
+
+        ``loss`` is the mean data loss plus ``0.5*l2*sum(W**2) + l1*sum(|W|)``
+        over the weights; the gradients have the parameters' shapes.
+        """
+        X, Y = self._prepare(X, y)
+        ws = Workspace(self, X.shape[0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = self._loss_and_gradients(X, Y, ws, float(l2), float(l1))
+        return loss, ws.grad_W, ws.grad_b
+
+    def backward_trace(self, X, y, l2: float = 0.0, l1: float = 0.0) -> BackwardTrace:
+        """Per layer ``dL/dz`` ``(n, h)``, ``dL/dW`` and ``dL/db`` for a batch (``dz`` of the mean loss)."""
+        X, Y = self._prepare(X, y)
+        ws = Workspace(self, X.shape[0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = self._loss_and_gradients(X, Y, ws, float(l2), float(l1))
+        layers = [LayerGradients(d.copy(), gW, gb) for d, gW, gb in zip(ws.delta, ws.grad_W, ws.grad_b)]
+        return BackwardTrace(loss, layers)
+
+    def input_gradient(self, X) -> np.ndarray:
+        """Analytic derivative of the output with respect to the inputs.
+
+        - sigmoid: ``dP(y=1)/dx``, shape ``(n, d)``;
+        - linear: ``d value/dx``, ``(n, d)`` for one output, ``(n, m, d)`` for several;
+        - softmax: ``dP(class c)/dx``, shape ``(n, k, d)``.
+
+        Computed by backpropagating ``d output/d z_L`` (``p(1-p)`` for sigmoid,
+        ``p_c (e_c - p)`` for softmax, 1 for linear) through the layers with ``W.T``.
+        """
+        X = check_features(X, self.n_inputs, self.dtype)
+        ws = Workspace(self, X.shape[0])
+        out = self._forward(X, ws)
+        n, m = out.shape
+        if self.output == "sigmoid":
+            return self._backprop_to_input(ws, out * (1.0 - out))
+        if self.output == "linear":
+            grads = [self._backprop_to_input(ws, _unit_column(n, m, j, out.dtype)) for j in range(m)]
+            return grads[0] if m == 1 else np.stack(grads, axis=1)
+        grads = []
+        for c in range(m):
+            onehot = _unit_column(n, m, c, out.dtype)
+            grads.append(self._backprop_to_input(ws, out[:, c : c + 1] * (onehot - out)))
+        return np.stack(grads, axis=1)
+
+    def _backprop_to_input(self, ws: Workspace, delta: np.ndarray) -> np.ndarray:
+        """Carry ``d out/d z_L`` of shape ``(n, n_outputs)`` back to ``d out/d x`` ``(n, d)``."""
+        for i in range(len(self.weights) - 1, 0, -1):
+            delta = delta @ self.weights[i].T
+            delta *= self._hidden[i - 1].derivative(ws.z[i - 1], ws.a[i - 1])
+        return delta @ self.weights[0].T
+
+    # --------------------------------------------------------------- training
+    def fit(self, X, y, **kwargs):
+        """Train with gradient descent; see ``nn_core.training.fit`` for every option."""
+        from .training import fit
+
+        return fit(self, X, y, **kwargs)
+
+
+def count_parameters(layer_sizes: Sequence[int]) -> int:
+    """Weights plus biases of a net with these layer sizes."""
+    return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+def _check_layer_sizes(layer_sizes) -> list[int]:
+    try:
+        sizes = list(layer_sizes)
+    except TypeError:
+        raise ValueError("layer_sizes must be a list such as [2, 8, 8, 1].") from None
+    if len(sizes) < 2:
+        raise ValueError("layer_sizes needs at least an input and an output size, e.g. [2, 1].")
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, int | np.integer):
+            raise ValueError(f"Layer sizes must be whole numbers; got {s!r}.")
+        if s < 1:
+            raise ValueError(f"Every layer needs at least 1 unit; got {s}.")
+    sizes = [int(s) for s in sizes]
+    n = count_parameters(sizes)
+    if n > MAX_PARAMETERS:
+        raise ValueError(
+            f"This net would have {n:,} parameters; the limit is {MAX_PARAMETERS:,}. Use fewer or narrower layers."
+        )
+    return sizes
+
+
+def _unit_column(n: int, m: int, j: int, dtype) -> np.ndarray:
+    e = np.zeros((n, m), dtype=dtype)
+    e[:, j] = 1.0
+    return e
+
+
+def _check_dtype(dtype) -> str:
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = repr(dtype)
+    if name not in DTYPES:
+        raise ValueError(f"dtype must be 'float64' or 'float32'; got {dtype!r}.")
+    return name
+
+
+def all_finite(arrays: list[np.ndarray]) -> bool:
+    """True when every element of every array is finite."""
+    return all(bool(np.isfinite(p).all()) for p in arrays)

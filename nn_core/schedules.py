@@ -1,0 +1,90 @@
+"""Learning-rate schedules: the learning rate as a function of the epoch.
+
+A schedule maps the base learning rate ``lr0`` and the (0-based, cumulative)
+epoch ``e`` to the rate used for every update of that epoch:
+
+- ``constant``:     ``lr0``
+- ``step``:         ``lr0 * gamma ** floor(e / step_size)``
+- ``exponential``:  ``lr0 * gamma ** e``
+- ``cosine``:       ``min_lr + (lr0 - min_lr) * (1 + cos(pi * min(e, T) / T)) / 2``
+
+``fit`` accepts a schedule object or one of the names above (defaults: step
+halves the rate every 100 epochs, exponential multiplies it by 0.99 per
+epoch, cosine anneals to 0 over the epochs of the run).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+SCHEDULES = ("constant", "step", "exponential", "cosine")
+
+
+@dataclass(frozen=True)
+class Constant:
+    name = "constant"
+
+    def __call__(self, lr0: float, epoch: int) -> float:
+        return lr0
+
+
+@dataclass(frozen=True)
+class StepDecay:
+    step_size: int = 100
+    gamma: float = 0.5
+    name = "step"
+
+    def __call__(self, lr0: float, epoch: int) -> float:
+        return lr0 * self.gamma ** (epoch // self.step_size)
+
+
+@dataclass(frozen=True)
+class ExponentialDecay:
+    gamma: float = 0.99
+    name = "exponential"
+
+    def __call__(self, lr0: float, epoch: int) -> float:
+        return lr0 * self.gamma**epoch
+
+
+@dataclass(frozen=True)
+class CosineDecay:
+    period: int = 100
+    min_lr: float = 0.0
+    name = "cosine"
+
+    def __call__(self, lr0: float, epoch: int) -> float:
+        e = min(epoch, self.period)
+        return self.min_lr + (lr0 - self.min_lr) * 0.5 * (1.0 + math.cos(math.pi * e / self.period))
+
+
+Schedule = Constant | StepDecay | ExponentialDecay | CosineDecay
+
+
+def make_schedule(schedule, total_epochs: int) -> Schedule:
+    """A schedule object from ``None``, a name, or a schedule object.
+
+    ``total_epochs`` is the length of the run, used as the cosine period.
+    """
+    if schedule is None or schedule == "constant":
+        return Constant()
+    if isinstance(schedule, Constant | StepDecay | ExponentialDecay | CosineDecay):
+        _check(schedule)
+        return schedule
+    if schedule == "step":
+        return StepDecay()
+    if schedule == "exponential":
+        return ExponentialDecay()
+    if schedule == "cosine":
+        return CosineDecay(period=max(1, total_epochs))
+    raise ValueError(f"Unknown schedule {schedule!r}; choose one of: {', '.join(SCHEDULES)}.")
+
+
+def _check(s: Schedule) -> None:
+    if isinstance(s, StepDecay) and (s.step_size < 1 or not 0 < s.gamma <= 1):
+        raise ValueError("A step schedule needs step_size >= 1 and 0 < gamma <= 1.")
+    if isinstance(s, ExponentialDecay) and not 0 < s.gamma <= 1:
+        raise ValueError("An exponential schedule needs 0 < gamma <= 1.")
+    if isinstance(s, CosineDecay) and (s.period < 1 or s.min_lr < 0):
+        raise ValueError("A cosine schedule needs period >= 1 and min_lr >= 0.")
