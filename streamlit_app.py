@@ -1,7 +1,29 @@
-"""Entry point of the dashboard (placeholder until the dashboard issue lands)."""
+"""The dashboard's frame: page setup, session state, the sidebar, and navigation.
+
+Run with ``streamlit run streamlit_app.py``. Every page lives in ``pages/``;
+this file runs first on every rerun, so it is where the session's state is
+created, a shared link's settings are read, and the active data set is kept
+in step with the settings.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="Neural network from scratch", page_icon="🧠")
-st.title("Neural network from scratch")
-st.write("The dashboard is coming. The engine, nn_core, is ready to use from Python.")
+from ui import sidebar, state
+
+st.set_page_config(page_title="Neural network from scratch", page_icon="🧠", layout="wide")
+
+state.init()
+state.read_query_params()
+state.sync_dataset()
+
+pages = {
+    "Learn": [
+        st.Page("pages/data.py", title="Explore data", icon="📊", default=True),
+        st.Page("pages/train.py", title="Train", icon="🏋️"),
+        st.Page("pages/predict.py", title="Predict (what if?)", icon="🔮"),
+    ],
+}
+navigation = st.navigation(pages)
+sidebar.render()
+state.write_query_params()
+navigation.run()

@@ -12,9 +12,11 @@ MLP: forward, backward, traces), ``training`` (the fit loop and History),
 ``model_io`` (JSON model files), ``gradcheck``.
 """
 
-from . import metrics
+from . import explain, metrics
 from .gradcheck import gradient_check
+from .model_io import dumps, load, loads, save
 from .network import MLP, BackwardTrace, LayerGradients, LayerTrace, Trace
+from .preprocessing import Model, Preprocessing, Standardizer, train_val_test_split
 from .schedules import Constant, CosineDecay, ExponentialDecay, StepDecay
 from .training import EarlyStopping, History
 
@@ -33,5 +35,14 @@ __all__ = [
     "StepDecay",
     "Trace",
     "gradient_check",
+    "Model",
+    "Preprocessing",
+    "Standardizer",
+    "dumps",
+    "explain",
+    "load",
+    "loads",
     "metrics",
+    "save",
+    "train_val_test_split",
 ]

@@ -1,0 +1,241 @@
+"""Training runs: their settings, how one is built and trained, and how it is judged.
+
+No Streamlit here: a run is plain data plus ``nn_core`` objects, so this
+module is tested without a browser. ``ui.state`` keeps the session's runs;
+pages call ``new_run``, ``train`` and ``evaluate``.
+
+The app's per-request bounds (so one visitor cannot take a shared server
+down) are checked here: ``MAX_PARAMETERS`` weights and biases, and
+``MAX_EPOCH_ROWS`` epochs x training rows per training request.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+import nn_core
+from nn_core import metrics
+from nn_core.datasets import Dataset
+
+MAX_PARAMETERS = 1_000_000
+MAX_EPOCH_ROWS = 50_000_000
+MAX_RUNS = 20
+
+ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
+OPTIMIZERS = ("adam", "sgd", "momentum")
+SCHEDULES = ("constant", "step", "exponential", "cosine")
+INITS = ("auto", "glorot", "he", "normal", "zeros")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every training setting of a run, as the Train page shows them."""
+
+    hidden: tuple[int, ...] = (8, 8)
+    activation: str = "tanh"
+    optimizer: str = "adam"
+    learning_rate: float = 0.03
+    epochs: int = 300
+    batch_size: int = 0  # 0 = full batch
+    l2: float = 0.0
+    l1: float = 0.0
+    schedule: str = "constant"
+    val_fraction: float = 0.2
+    test_fraction: float = 0.2
+    patience: int = 0  # 0 = no early stopping
+    seed: int = 0
+    init: str = "auto"
+
+    @property
+    def hidden_text(self) -> str:
+        return ", ".join(str(h) for h in self.hidden)
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """``"8, 8"`` -> ``(8, 8)``; ``""`` or ``"0"`` -> no hidden layer (a single neuron)."""
+    text = (text or "").strip()
+    if text in ("", "0", "none"):
+        return ()
+    sizes = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            raise ValueError(f"Hidden layers are whole numbers separated by commas, like '8, 8'; {part!r} is not.")
+        if int(part) < 1:
+            raise ValueError("Every hidden layer needs at least 1 neuron.")
+        sizes.append(int(part))
+    if len(sizes) > 10:
+        raise ValueError(f"At most 10 hidden layers; got {len(sizes)}.")
+    return tuple(sizes)
+
+
+@dataclass
+class Run:
+    """One training run: its settings, its data and split, and the model it trains."""
+
+    id: int
+    config: TrainConfig
+    data_spec: object  # the ui.data_sources.DataSpec it was trained on
+    dataset: Dataset
+    derived: tuple[str, ...]
+    split: tuple[np.ndarray, np.ndarray, np.ndarray]  # row indices: train, validation, test
+    model: nn_core.Model
+    pinned: bool = False
+    created: float = field(default_factory=time.time)
+    _metrics: dict | None = None
+    _metrics_epoch: int = -1
+
+    @property
+    def net(self) -> nn_core.MLP:
+        return self.model.net
+
+    @property
+    def history(self) -> nn_core.History:
+        return self.model.net.history
+
+    @property
+    def epochs(self) -> int:
+        return self.history.epochs
+
+    @property
+    def architecture(self) -> str:
+        return "-".join(str(s) for s in self.net.layer_sizes)
+
+    @property
+    def label(self) -> str:
+        return f"Run {self.id}: {self.architecture} {self.config.activation}, {self.dataset.name or 'data'}"
+
+
+def output_for(problem_type: str) -> str:
+    return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[problem_type]
+
+
+def new_run(run_id: int, dataset: Dataset, data_spec, derived, config: TrainConfig) -> Run:
+    """Split the data, fit the preprocessing on the training rows and build an untrained net.
+
+    Raises ``ValueError`` with a sentence for settings the app refuses.
+    """
+    train_idx, val_idx, test_idx = nn_core.train_val_test_split(
+        dataset.y, config.val_fraction, config.test_fraction, seed=config.seed,
+        stratify=dataset.problem_type != "regression",
+    )
+    if dataset.problem_type != "regression":
+        missing = sorted(set(range(dataset.n_classes)) - set(np.unique(dataset.y[train_idx]).tolist()))
+        if missing:
+            names = ", ".join(dataset.class_names[c] for c in missing)
+            raise ValueError(
+                f"The split leaves no training rows of class {names}. Use a smaller validation/test "
+                "share or more data."
+            )
+        if len(np.unique(dataset.y[train_idx])) < 2:
+            raise ValueError("The training rows hold only one class; a classifier needs at least two.")
+    pre = nn_core.Preprocessing.fit(
+        dataset.X[train_idx],
+        dataset.feature_names,
+        target_name=dataset.target_name,
+        class_names=dataset.class_names,
+        problem_type=dataset.problem_type,
+        derived=list(derived),
+    )
+    n_out = 1 if dataset.problem_type != "multiclass" else dataset.n_classes
+    sizes = [pre.n_inputs, *config.hidden, n_out]
+    n_params = nn_core.network.count_parameters(sizes)
+    if n_params > MAX_PARAMETERS:
+        raise ValueError(
+            f"This net has {n_params:,} parameters; the app allows {MAX_PARAMETERS:,}. Use fewer or narrower layers."
+        )
+    net = nn_core.MLP(sizes, activation=config.activation, output=output_for(dataset.problem_type),
+                      init=config.init, seed=config.seed)
+    return Run(run_id, config, data_spec, dataset, tuple(derived), (train_idx, val_idx, test_idx),
+               nn_core.Model(pre, net))
+
+
+def check_budget(run: Run, epochs: int) -> None:
+    """Refuse a training request beyond ``MAX_EPOCH_ROWS`` epochs x rows."""
+    rows = len(run.split[0])
+    if epochs * rows > MAX_EPOCH_ROWS:
+        most = max(1, MAX_EPOCH_ROWS // max(rows, 1))
+        raise ValueError(
+            f"{epochs:,} epochs x {rows:,} training rows is more than this app trains in one go "
+            f"({MAX_EPOCH_ROWS:,}); use at most {most:,} epochs at a time."
+        )
+
+
+def train(run: Run, epochs: int, on_epoch: Callable[[int, nn_core.History], bool | None] | None = None) -> nn_core.History:
+    """Train ``run`` for ``epochs`` more epochs; the net carries on from where it is.
+
+    The weights and history live on the run's net and change in place every
+    epoch, so if ``on_epoch`` raises (a Streamlit rerun interrupting the
+    loop) the run keeps every completed epoch.
+    """
+    check_budget(run, epochs)
+    cfg = run.config
+    train_idx, val_idx, _ = run.split
+    pre = run.model.preprocessing
+    X_train = pre.transform(run.dataset.X[train_idx])
+    y_train = run.dataset.y[train_idx]
+    validation = None
+    if len(val_idx):
+        validation = (pre.transform(run.dataset.X[val_idx]), run.dataset.y[val_idx])
+    early = nn_core.EarlyStopping(cfg.patience) if cfg.patience and validation is not None else None
+    return run.net.fit(
+        X_train, y_train, epochs=epochs, learning_rate=cfg.learning_rate, optimizer=cfg.optimizer,
+        batch_size=cfg.batch_size or None, l2=cfg.l2, l1=cfg.l1, schedule=cfg.schedule,
+        validation_data=validation, early_stopping=early, seed=cfg.seed, on_epoch=on_epoch,
+    )
+
+
+def evaluate(run: Run) -> dict:
+    """Metrics on the train, validation and test rows, plus a baseline; cached per epoch count."""
+    if run._metrics is not None and run._metrics_epoch == run.epochs:
+        return run._metrics
+    ds, model = run.dataset, run.model
+    out = {}
+    for part, idx in zip(("train", "validation", "test"), run.split):
+        if len(idx) == 0:
+            continue
+        X, y = ds.X[idx], ds.y[idx]
+        if ds.problem_type == "regression":
+            out[part] = metrics.regression_report(y, model.predict_index(X))
+        else:
+            out[part] = metrics.classification_report(y, model.predict_proba(X), ds.n_classes)
+    out["baseline"] = baseline(run)
+    run._metrics, run._metrics_epoch = out, run.epochs
+    return out
+
+
+def held_out_part(run: Run) -> str:
+    """The part metrics are reported on: test rows if any, else validation, else train."""
+    for part, idx in zip(("test", "validation", "train"), run.split[::-1]):
+        if len(idx):
+            return part
+    return "train"
+
+
+def baseline(run: Run) -> dict:
+    """What a model that ignores the inputs scores on the held-out part.
+
+    Classification: always the training majority class. Regression: always
+    the training mean (R^2 of 0 by construction, on the same rows).
+    """
+    ds = run.dataset
+    train_idx = run.split[0]
+    part = held_out_part(run)
+    idx = dict(zip(("train", "validation", "test"), run.split))[part]
+    y = ds.y[idx]
+    if ds.problem_type == "regression":
+        mean = float(ds.y[train_idx].mean())
+        return {"part": part, "kind": "mean", "value": mean, **metrics.regression_report(y, np.full(len(y), mean))}
+    majority = int(np.bincount(ds.y[train_idx], minlength=ds.n_classes).argmax())
+    return {"part": part, "kind": "majority", "class": ds.class_names[majority],
+            "accuracy": float(np.mean(y == majority))}
+
+
+def with_config(run: Run, **changes) -> TrainConfig:
+    return replace(run.config, **changes)

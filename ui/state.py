@@ -1,0 +1,368 @@
+"""The one owner of ``st.session_state``: every key the app uses is named here.
+
+Two kinds of keys:
+
+- *Settings* (``DATA_SETTINGS``, ``TRAIN_SETTINGS``): the values of the
+  data and training widgets. Pages create those widgets with ``key=`` one of
+  these names and ``persist_state="session"``, so a value survives a page
+  switch; ``init`` gives each its default once. They are plain numbers and
+  strings, so they also travel in a shared link (``read_query_params`` /
+  ``write_query_params``).
+- *Objects* (``_dataset``, ``_runs``, ...): the active data set, the user's
+  upload, the training runs. They live in this visitor's session only; no
+  module global or shared cache ever holds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from nn_core.datasets import Dataset
+from nn_core.tabular import LoadReport
+
+from . import data_sources
+from .data_sources import DataSpec
+from .runs import MAX_RUNS, Run, TrainConfig, parse_hidden
+
+# ----------------------------------------------------------------- settings
+# Data source (Explore page)
+SOURCE = "source"
+BUNDLED = "bundled"
+GENERATOR = "generator"
+N_POINTS = "n"
+NOISE = "noise"
+DATA_SEED = "data_seed"
+CLASSES = "classes"
+DERIVED = "derived"
+TARGET = "target"
+FEATURES = "features"
+PROBLEM = "problem"
+MISSING = "missing"
+ONE_HOT = "one_hot"
+
+# Training (Train page)
+HIDDEN = "hidden"
+ACTIVATION = "activation"
+OPTIMIZER = "optimizer"
+LEARNING_RATE = "lr"
+EPOCHS = "epochs"
+BATCH_SIZE = "batch"
+L2 = "l2"
+L1 = "l1"
+SCHEDULE = "schedule"
+VAL_FRACTION = "val"
+TEST_FRACTION = "test"
+PATIENCE = "patience"
+TRAIN_SEED = "seed"
+INIT = "init"
+
+_D = DataSpec()
+DATA_SETTINGS: dict[str, object] = {
+    SOURCE: _D.source,
+    BUNDLED: _D.bundled,
+    GENERATOR: _D.generator,
+    N_POINTS: _D.n,
+    NOISE: _D.noise,
+    DATA_SEED: _D.seed,
+    CLASSES: _D.classes,
+    DERIVED: [],
+    TARGET: "",
+    FEATURES: [],
+    PROBLEM: _D.problem,
+    MISSING: _D.missing,
+    ONE_HOT: [],
+}
+_T = TrainConfig()
+TRAIN_SETTINGS: dict[str, object] = {
+    HIDDEN: _T.hidden_text,
+    ACTIVATION: _T.activation,
+    OPTIMIZER: _T.optimizer,
+    LEARNING_RATE: _T.learning_rate,
+    EPOCHS: _T.epochs,
+    BATCH_SIZE: _T.batch_size,
+    L2: _T.l2,
+    L1: _T.l1,
+    SCHEDULE: _T.schedule,
+    VAL_FRACTION: _T.val_fraction,
+    TEST_FRACTION: _T.test_fraction,
+    PATIENCE: _T.patience,
+    TRAIN_SEED: _T.seed,
+    INIT: _T.init,
+}
+SETTINGS = {**DATA_SETTINGS, **TRAIN_SETTINGS}
+#: Settings that describe an upload's columns: meaningless in a link without the file.
+UPLOAD_ONLY = (TARGET, FEATURES, MISSING, ONE_HOT)
+
+# ------------------------------------------------------------------ objects
+_DATASET = "_dataset"
+_DATA_SPEC = "_data_spec"
+_DATA_ERROR = "_data_error"
+_UPLOAD = "_upload"
+_RUNS = "_runs"
+_ACTIVE_RUN = "_active_run"
+_NEXT_RUN_ID = "_next_run_id"
+_RUNS_DROPPED = "_runs_dropped"
+_QUERY_READ = "_query_read"
+_WHATIF = "_whatif"
+
+
+@dataclass
+class Upload:
+    """A visitor's parsed CSV: its identity, the cleaned table and the loader's report."""
+
+    id: str
+    data: bytes
+    frame: pd.DataFrame
+    report: LoadReport
+
+
+def init() -> None:
+    """Give every setting its default and create the object slots (once per session)."""
+    ss = st.session_state
+    for key, default in SETTINGS.items():
+        if key not in ss:
+            ss[key] = list(default) if isinstance(default, list) else default
+    ss.setdefault(_DATASET, None)
+    ss.setdefault(_DATA_SPEC, None)
+    ss.setdefault(_DATA_ERROR, None)
+    ss.setdefault(_UPLOAD, None)
+    ss.setdefault(_RUNS, [])
+    ss.setdefault(_ACTIVE_RUN, None)
+    ss.setdefault(_NEXT_RUN_ID, 1)
+    ss.setdefault(_RUNS_DROPPED, [])
+    ss.setdefault(_WHATIF, {})
+
+
+def setting(key: str):
+    return st.session_state[key]
+
+
+def set_setting(key: str, value) -> None:
+    st.session_state[key] = value
+
+
+# --------------------------------------------------------------------- data
+def data_spec() -> DataSpec:
+    """The data source the settings describe now."""
+    ss = st.session_state
+    upload = ss[_UPLOAD]
+    return DataSpec(
+        source=ss[SOURCE],
+        bundled=ss[BUNDLED],
+        generator=ss[GENERATOR],
+        n=int(ss[N_POINTS]),
+        noise=float(ss[NOISE]),
+        seed=int(ss[DATA_SEED]),
+        classes=int(ss[CLASSES]),
+        derived=tuple(ss[DERIVED]),
+        upload_id=upload.id if (upload is not None and ss[SOURCE] == "upload") else "",
+        target=ss[TARGET] if ss[SOURCE] == "upload" else "",
+        features=tuple(ss[FEATURES]) if ss[SOURCE] == "upload" else (),
+        problem=ss[PROBLEM],
+        missing=ss[MISSING] if ss[SOURCE] == "upload" else "drop",
+        one_hot=tuple(ss[ONE_HOT]) if ss[SOURCE] == "upload" else (),
+    )
+
+
+def dataset() -> Dataset | None:
+    return st.session_state[_DATASET]
+
+
+def active_spec() -> DataSpec | None:
+    return st.session_state[_DATA_SPEC]
+
+
+def data_error() -> str | None:
+    return st.session_state[_DATA_ERROR]
+
+
+def sync_dataset() -> None:
+    """Make the active data set match the settings; on failure keep the previous one.
+
+    A failure is stored as a sentence (``data_error``) for the Explore page
+    to show with ``st.error``; the data and runs the user had stay.
+    """
+    ss = st.session_state
+    spec = data_spec()
+    if spec == ss[_DATA_SPEC] and ss[_DATASET] is not None:
+        return
+    if spec.source == "upload" and ss[_UPLOAD] is None:
+        ss[_DATA_ERROR] = None  # nothing uploaded yet: keep the previous data set
+        return
+    try:
+        upload = ss[_UPLOAD]
+        frame = None
+        if spec.source == "upload":
+            frame = upload.frame
+            if spec.one_hot:
+                frame, upload.report = data_sources.parse_upload(upload.data, spec.one_hot)
+        ds = data_sources.load(spec, frame)
+    except (ValueError, FileNotFoundError) as exc:
+        ss[_DATA_ERROR] = str(exc)
+        return
+    ss[_DATASET], ss[_DATA_SPEC], ss[_DATA_ERROR] = ds, spec, None
+
+
+def upload() -> Upload | None:
+    return st.session_state[_UPLOAD]
+
+
+def set_upload(name: str, data: bytes) -> None:
+    """Parse a newly uploaded file; keep it on success, or record the error and keep what was there."""
+    ss = st.session_state
+    file_id = f"{name} ({len(data):,} bytes)"
+    if ss[_UPLOAD] is not None and ss[_UPLOAD].id == file_id:
+        return
+    try:
+        frame, report = data_sources.parse_upload(data)
+    except ValueError as exc:
+        ss[_DATA_ERROR] = f"{name}: {exc}"
+        return
+    ss[_UPLOAD] = Upload(file_id, data, frame, report)
+    ss[_DATA_ERROR] = None
+    ss[TARGET] = str(frame.columns[-1])
+    ss[FEATURES] = []
+    ss[ONE_HOT] = []
+
+
+def clear_data_error() -> None:
+    st.session_state[_DATA_ERROR] = None
+
+
+# ----------------------------------------------------------------- training
+def train_config() -> TrainConfig:
+    """The training settings as a ``TrainConfig``; ``ValueError`` for a bad hidden-layer text."""
+    ss = st.session_state
+    return TrainConfig(
+        hidden=parse_hidden(ss[HIDDEN]),
+        activation=ss[ACTIVATION],
+        optimizer=ss[OPTIMIZER],
+        learning_rate=float(ss[LEARNING_RATE]),
+        epochs=int(ss[EPOCHS]),
+        batch_size=int(ss[BATCH_SIZE]),
+        l2=float(ss[L2]),
+        l1=float(ss[L1]),
+        schedule=ss[SCHEDULE],
+        val_fraction=float(ss[VAL_FRACTION]),
+        test_fraction=float(ss[TEST_FRACTION]),
+        patience=int(ss[PATIENCE]),
+        seed=int(ss[TRAIN_SEED]),
+        init=ss[INIT],
+    )
+
+
+def apply_config(config: TrainConfig) -> None:
+    """Set the training settings from a config (presets, lessons, a run made active again)."""
+    ss = st.session_state
+    ss[HIDDEN] = config.hidden_text
+    ss[ACTIVATION] = config.activation
+    ss[OPTIMIZER] = config.optimizer
+    ss[LEARNING_RATE] = config.learning_rate
+    ss[EPOCHS] = config.epochs
+    ss[BATCH_SIZE] = config.batch_size
+    ss[L2] = config.l2
+    ss[L1] = config.l1
+    ss[SCHEDULE] = config.schedule
+    ss[VAL_FRACTION] = config.val_fraction
+    ss[TEST_FRACTION] = config.test_fraction
+    ss[PATIENCE] = config.patience
+    ss[TRAIN_SEED] = config.seed
+    ss[INIT] = config.init
+
+
+def runs() -> list[Run]:
+    return st.session_state[_RUNS]
+
+
+def next_run_id() -> int:
+    return st.session_state[_NEXT_RUN_ID]
+
+
+def add_run(run: Run) -> None:
+    """Keep a new run and make it active; past ``MAX_RUNS`` the oldest unpinned run goes."""
+    ss = st.session_state
+    ss[_NEXT_RUN_ID] = max(ss[_NEXT_RUN_ID], run.id + 1)
+    ss[_RUNS].append(run)
+    while len(ss[_RUNS]) > MAX_RUNS:
+        victim = next((r for r in ss[_RUNS] if not r.pinned and r is not run), None)
+        if victim is None:
+            break
+        ss[_RUNS].remove(victim)
+        ss[_RUNS_DROPPED].append(victim.label)
+    ss[_ACTIVE_RUN] = run.id
+
+
+def dropped_runs() -> list[str]:
+    return st.session_state[_RUNS_DROPPED]
+
+
+def active_run() -> Run | None:
+    ss = st.session_state
+    return next((r for r in ss[_RUNS] if r.id == ss[_ACTIVE_RUN]), None)
+
+
+def set_active_run(run_id: int | None) -> None:
+    st.session_state[_ACTIVE_RUN] = run_id
+
+
+def clear_active_run() -> None:
+    st.session_state[_ACTIVE_RUN] = None
+
+
+# ------------------------------------------------------------------ what-if
+def whatif_key(run_id: int, feature: int) -> str:
+    """The widget key of a what-if input (one per run and raw feature)."""
+    return f"whatif_{run_id}_{feature}"
+
+
+def whatif_point(run: Run) -> dict[int, float]:
+    """The what-if values of ``run`` kept across pages: ``{feature index: value}``."""
+    return st.session_state[_WHATIF].setdefault(run.id, {})
+
+
+# ------------------------------------------------------------- shared links
+def read_query_params() -> None:
+    """Once per session: settings from the URL override the defaults (a shared link)."""
+    ss = st.session_state
+    if ss.get(_QUERY_READ):
+        return
+    ss[_QUERY_READ] = True
+    params = st.query_params
+    for key, default in SETTINGS.items():
+        if key in UPLOAD_ONLY or key not in params:
+            continue
+        value = _parse_param(params[key], default)
+        if value is not None:
+            ss[key] = value
+
+
+def write_query_params() -> None:
+    """Every rerun: the full set of shareable settings into the URL."""
+    ss = st.session_state
+    wanted = {}
+    for key in SETTINGS:
+        if key in UPLOAD_ONLY:
+            continue
+        value = ss[key]
+        wanted[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _parse_param(text: str, default):
+    """A URL value converted to the setting's type; ``None`` when it does not parse."""
+    try:
+        if isinstance(default, bool):
+            return text.lower() in ("1", "true", "yes")
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+        if isinstance(default, list):
+            return [p for p in text.split(",") if p]
+        return text
+    except ValueError:
+        return None
