@@ -78,7 +78,7 @@ ARTICLE_MISTAKES: tuple[tuple[str, str], ...] = (
     (
         "Text and code disagree on the learning rate",
         "The text says 0.0004, but the printed output needs about 4e-7; at 0.0004 every epoch "
-        "overshoots and the loss flips between +499 and -501.",
+        "overshoots and the loss flips sign each epoch: +499, -501, +499, ...",
     ),
 )
 

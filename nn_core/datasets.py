@@ -289,7 +289,7 @@ def make_dataset(
     has_target = y_col.notna().to_numpy()
     if not has_target.all():
         notes.append(
-            f"Dropped {int((~has_target).sum())} rows whose target '{target}' was missing."
+            f"Dropped {_rows(int((~has_target).sum()))} whose target '{target}' was missing."
         )
 
     X_frame = frame.loc[has_target, feature_list].astype(np.float64)
@@ -297,11 +297,11 @@ def make_dataset(
     y_col = y_col[has_target]
     gaps = X_frame.isna().any(axis=1).to_numpy()
     if gaps.any() and missing == "drop":
-        notes.append(f"Dropped {int(gaps.sum())} rows with a missing feature value.")
+        notes.append(f"Dropped {_rows(int(gaps.sum()))} with a missing feature value.")
         X_frame, y_col = X_frame[~gaps], y_col[~gaps]
     elif gaps.any():
         notes.append(
-            f"Kept {int(gaps.sum())} rows with missing feature values as NaN; fill them "
+            f"Kept {_rows(int(gaps.sum()))} with missing feature values as NaN; fill them "
             "(e.g. with the training medians) before training."
         )
     if len(X_frame) == 0:
@@ -318,6 +318,10 @@ def make_dataset(
         name=name,
         notes=tuple(notes),
     )
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
 def _choose_features(frame: pd.DataFrame, target: str, features: Sequence[str] | None) -> list[str]:

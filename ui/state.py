@@ -335,7 +335,7 @@ def read_query_params() -> None:
         if key in UPLOAD_ONLY or key not in params:
             continue
         value = _parse_param(params[key], default)
-        if value is not None:
+        if value is not None and _allowed(key, value):
             ss[key] = value
 
 
@@ -350,6 +350,34 @@ def write_query_params() -> None:
         wanted[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+
+
+def _choices() -> dict[str, tuple]:
+    """The values a link may set for each choice-like setting (anything else is ignored)."""
+    from nn_core import datasets, features
+
+    from . import runs
+
+    return {
+        SOURCE: ("bundled", "generated"),
+        BUNDLED: tuple(datasets.BUNDLED),
+        GENERATOR: tuple(datasets.GENERATORS),
+        DERIVED: features.DERIVED_FEATURES,
+        PROBLEM: data_sources.PROBLEM_CHOICES,
+        ACTIVATION: runs.ACTIVATIONS,
+        OPTIMIZER: runs.OPTIMIZERS,
+        SCHEDULE: runs.SCHEDULES,
+        INIT: runs.INITS,
+    }
+
+
+def _allowed(key: str, value) -> bool:
+    allowed = _choices().get(key)
+    if allowed is None:
+        return True
+    if isinstance(value, list):
+        return all(v in allowed for v in value)
+    return value in allowed
 
 
 def _parse_param(text: str, default):
