@@ -22,6 +22,10 @@ pages = {
         st.Page("pages/train.py", title="Train", icon="🏋️"),
         st.Page("pages/predict.py", title="Predict (what if?)", icon="🔮"),
     ],
+    "The story": [
+        st.Page("pages/article.py", title="The article, replayed", icon="📜"),
+        st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
+    ],
 }
 navigation = st.navigation(pages)
 sidebar.render()

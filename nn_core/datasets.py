@@ -193,7 +193,7 @@ def encode_target(
             "there is nothing to tell apart, a model needs at least two."
         )
     if problem_type is None:
-        problem_type = _infer_problem_type(name, numeric, len(distinct))
+        problem_type = _infer_problem_type(numeric, len(distinct))
     if problem_type == "regression":
         if numeric is None:
             raise ValueError(
@@ -201,36 +201,32 @@ def encode_target(
                 "choose binary or multiclass."
             )
         return numeric.to_numpy(dtype=np.float64), None, "regression"
-    _check_class_count(name, problem_type, len(distinct))
+    _check_class_count(name, problem_type, len(distinct), is_text=numeric is None)
     classes = np.sort(distinct)
     y = np.searchsorted(classes, values.to_numpy()).astype(np.int64)
     return y, [_class_name(c) for c in classes], problem_type
 
 
-def _infer_problem_type(name: str, numeric: pd.Series | None, n_distinct: int) -> str:
+def _infer_problem_type(numeric: pd.Series | None, n_distinct: int) -> str:
     if n_distinct == 2:
         return "binary"
     if numeric is None:
-        if n_distinct > MAX_CLASSES:
-            raise ValueError(
-                f"The target column '{name}' holds text with {n_distinct} distinct values; a "
-                f"class target can have at most {MAX_CLASSES}. Pick another target column."
-            )
         return "multiclass"
     integral = bool(np.all(np.mod(numeric.to_numpy(dtype=np.float64), 1.0) == 0.0))
     return "multiclass" if integral and n_distinct <= MAX_CLASSES else "regression"
 
 
-def _check_class_count(name: str, problem_type: str, n_distinct: int) -> None:
+def _check_class_count(name: str, problem_type: str, n_distinct: int, is_text: bool) -> None:
     if problem_type == "binary" and n_distinct != 2:
         raise ValueError(
             f"The target column '{name}' has {n_distinct} distinct values, so it is not binary; "
             "choose multiclass (or regression for numbers)."
         )
     if n_distinct > MAX_CLASSES:
+        advice = "Pick another target column." if is_text else "Choose regression instead."
         raise ValueError(
             f"The target column '{name}' has {n_distinct} distinct values; a class target can "
-            f"have at most {MAX_CLASSES}. Choose regression for a numeric target."
+            f"have at most {MAX_CLASSES}. {advice}"
         )
 
 
@@ -279,22 +275,21 @@ def make_dataset(
     columns = [str(c) for c in frame.columns]
     if target not in columns:
         raise ValueError(f"There is no column '{target}'; the columns are: {', '.join(columns)}.")
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise ValueError(f"The column name '{repeated[0]}' appears more than once; rename it.")
     frame = frame.set_axis(columns, axis=1)
     feature_list = _choose_features(frame, target, features)
     notes: list[str] = []
 
-    y_col = frame[target].replace([np.inf, -np.inf], np.nan)
-    if pd.api.types.is_string_dtype(y_col) or y_col.dtype == object:
-        y_col = y_col.where(y_col.astype(str).str.strip() != "")
-    has_target = y_col.notna().to_numpy()
+    has_target = _present(frame[target])
     if not has_target.all():
         notes.append(
             f"Dropped {_rows(int((~has_target).sum()))} whose target '{target}' was missing."
         )
-
     X_frame = frame.loc[has_target, feature_list].astype(np.float64)
     X_frame = X_frame.replace([np.inf, -np.inf], np.nan)
-    y_col = y_col[has_target]
+    y_col = frame.loc[has_target, target]
     gaps = X_frame.isna().any(axis=1).to_numpy()
     if gaps.any() and missing == "drop":
         notes.append(f"Dropped {_rows(int(gaps.sum()))} with a missing feature value.")
@@ -318,6 +313,13 @@ def make_dataset(
         name=name,
         notes=tuple(notes),
     )
+
+
+def _present(column: pd.Series) -> np.ndarray:
+    """Mask of cells that hold a value: not NaN/None, not infinite, not blank text."""
+    if _is_numeric(column):
+        return np.isfinite(column.to_numpy(dtype=np.float64))
+    return (column.notna() & (column.astype(str).str.strip() != "")).to_numpy()
 
 
 def _rows(count: int) -> str:

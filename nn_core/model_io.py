@@ -92,6 +92,8 @@ def loads(text: str | bytes) -> Model | MLP:
         raise ValueError(f"The model file is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}.")
     try:
         doc = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError("This is not an nn_core model file: its JSON is nested too deeply.") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"This is not an nn_core model file: the JSON is broken ({exc.msg} at line {exc.lineno}).") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -114,36 +116,50 @@ def _net_from_dict(doc: dict) -> MLP:
     sizes = _field(arch, "layer_sizes", list)
     if not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
         raise ValueError("Model file: layer_sizes must be whole numbers.")
-    sizes = _check_layer_sizes(sizes)  # the size cap, before any array is read
+    try:
+        sizes = _check_layer_sizes(sizes)  # the size cap, before any array is read
+    except ValueError as exc:
+        raise ValueError(f"Model file: {exc}") from None
     activation = _field(arch, "activation", list)
     if not all(isinstance(a, str) for a in activation):
         raise ValueError("Model file: activation must be a list of names.")
-    try:
-        net = MLP(
-            sizes,
-            activation=activation,
-            output=_field(arch, "output", str),
-            init=arch.get("init", "auto"),
-            seed=arch.get("seed") if isinstance(arch.get("seed"), int) else 0,
-            dtype=_field(arch, "dtype", str),
-        )
-    except ValueError as exc:
-        raise ValueError(f"Model file: {exc}") from None
     params = _field(doc, "parameters", dict)
     weights = _field(params, "weights", list)
     biases = _field(params, "biases", list)
     if len(weights) != len(sizes) - 1 or len(biases) != len(sizes) - 1:
         raise ValueError(f"Model file: expected {len(sizes) - 1} weight and bias arrays for layer sizes {sizes}.")
+    # Every array's nesting is checked against the declared sizes before the net allocates anything.
+    arrays = []
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        np.copyto(net.weights[i], _array(weights[i], (a, b), f"weights[{i}]"))
-        np.copyto(net.biases[i], _array(biases[i], (b,), f"biases[{i}]"))
+        arrays.append((_array(weights[i], (a, b), f"weights[{i}]"), _array(biases[i], (b,), f"biases[{i}]")))
+    try:
+        net = MLP(
+            sizes,
+            activation=activation,
+            output=_field(arch, "output", str),
+            init="zeros",  # the file's values replace these at once; drawing random ones would be wasted work
+            seed=arch.get("seed") if isinstance(arch.get("seed"), int) else 0,
+            dtype=_field(arch, "dtype", str),
+        )
+        init = arch.get("init", "auto")
+        if not isinstance(init, str) or init not in ("auto", "glorot", "he", "normal", "zeros"):
+            raise ValueError(f"Unknown init {init!r}.")
+        net.init = init
+    except ValueError as exc:
+        raise ValueError(f"Model file: {exc}") from None
+    for i, (W, b) in enumerate(arrays):
+        np.copyto(net.weights[i], W)
+        np.copyto(net.biases[i], b)
     return net
 
 
 def _array(value, shape: tuple[int, ...], name: str) -> np.ndarray:
     """A finite float array of exactly ``shape`` from nested lists, checked level by level."""
     _check_nested_shape(value, shape, name)
-    arr = np.asarray(value, dtype=np.float64)
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except OverflowError:
+        raise ValueError(f"Model file: {name} contains a number too large for a float.") from None
     if not np.isfinite(arr).all():
         raise ValueError(f"Model file: {name} contains a value that is not a finite number.")
     return arr
@@ -207,7 +223,7 @@ def _preprocessing_from_dict(d, n_inputs: int) -> Preprocessing:
         if not isinstance(s, dict):
             raise ValueError(f"Model file: feature_stats of {name!r} must be an object.")
         vals = {k: s.get(k) for k in ("min", "median", "max")}
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in vals.values()):
+        if not all(_finite_number(v) for v in vals.values()):
             raise ValueError(f"Model file: feature_stats of {name!r} need finite min, median and max.")
         clean_stats[name] = {k: float(v) for k, v in vals.items()}
     return Preprocessing(
@@ -237,9 +253,7 @@ def _history_from_dict(d) -> History:
     h = History()
     for key in _HISTORY_LISTS:
         values = d.get(key, [])
-        if not isinstance(values, list) or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values
-        ):
+        if not isinstance(values, list) or not all(_finite_number(v) for v in values):
             raise ValueError(f"Model file: history {key} must be a list of finite numbers.")
         setattr(h, key, [float(v) for v in values])
     status = d.get("status", "completed")
@@ -250,6 +264,16 @@ def _history_from_dict(d) -> History:
     best = d.get("best_epoch")
     h.best_epoch = best if isinstance(best, int) and not isinstance(best, bool) else None
     return h
+
+
+def _finite_number(v) -> bool:
+    """A JSON number that fits a finite float (huge integer literals do not)."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:
+        return False
 
 
 def _field(d: dict, key: str, kind: type):

@@ -281,7 +281,7 @@ def _check_bytes(raw: bytes) -> None:
         raise ValueError("The file is empty: there is no header and no data.")
     if len(raw) > MAX_BYTES:
         raise ValueError(
-            f"The file is {len(raw) / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB. "
+            f"The file is {_size(len(raw))}; the limit is {_size(MAX_BYTES)}. "
             "Upload a sample of the rows."
         )
     for magic, kind in _MAGIC:
@@ -292,6 +292,10 @@ def _check_bytes(raw: bytes) -> None:
                 f"This looks like a binary file ({kind}), not a CSV. Export or save the table "
                 "as CSV (comma-separated text) and upload that."
             )
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 2**20:.1f} MB" if n_bytes >= 2**20 else f"{n_bytes:,} bytes"
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -482,6 +486,12 @@ def _read_frame(text: str, separator: str, scan: _Scan) -> pd.DataFrame:
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
+        if "EOF inside string" in str(exc):
+            # the csv scan read the unclosed quote to the end: it opened in the last record
+            raise ValueError(
+                f'A quote (") opened on line {scan.row_lines[-1]} is never closed, so the rest '
+                "of the file would be one cell. Close or remove that quote."
+            ) from None
         raise ValueError(f"The file could not be read as a table: {exc}") from None
 
 

@@ -178,6 +178,10 @@ def fit(
             _record(history, ws, loss, lr, time.perf_counter() - started)
             if val is not None:
                 vloss, vmetric = _evaluate(net, val_ws, *val)
+                if not math.isfinite(vloss):  # the last update overflowed the parameters
+                    _undo_last_epoch(history, state)
+                    _diverged(history, params, snapshot, state.epoch)
+                    break
                 history.val_loss.append(vloss)
                 history.val_metric.append(vmetric)
                 if stopper is not None:
@@ -201,12 +205,14 @@ def fit(
                     keep_going = on_epoch(state.epoch, history)
                 except BaseException:
                     history.status = "stopped"
+                    if not all_finite(params):
+                        _diverged(history, params, snapshot, state.epoch)
                     raise
                 if keep_going is False:
                     history.status = "stopped"
                     history.message = f"Stopped after epoch {state.epoch}."
                     break
-        if history.status == "completed" and not all_finite(params):
+        if history.status in ("completed", "stopped") and not all_finite(params):
             _diverged(history, params, snapshot, state.epoch)
     return history
 
@@ -259,6 +265,14 @@ def _record(history: History, ws: Workspace, loss: float, lr: float, seconds: fl
     history.epoch_time.append(seconds)
     history.grad_mean_abs.append([float(np.abs(g).mean()) for g in ws.grad_W])
     history.activation_mean_abs.append([float(np.abs(a).mean()) for a in ws.a])
+
+
+def _undo_last_epoch(history: History, state: _TrainingState) -> None:
+    """Forget the epoch just recorded (its update is being undone)."""
+    state.epoch -= 1
+    for values in (history.loss, history.learning_rate, history.epoch_time, history.grad_mean_abs,
+                   history.activation_mean_abs):
+        values.pop()
 
 
 def _diverged(history: History, params, snapshot, epoch: int) -> None:

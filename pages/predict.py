@@ -1,3 +1,184 @@
+"""Predict: ask the trained model what-if questions, in the data's own units.
+
+The story: set a point (sliders, exact numbers, a row of the data, or a click
+on the boundary chart), read the prediction, see which inputs matter at that
+point and how far the decision is from flipping, then predict a whole file.
+The what-if values live in ``ui.state`` per run; the widgets only show them.
+"""
+
+from functools import partial
+
 import streamlit as st
 
-st.title("predict")
+from ui import state, whatif
+from ui.boundary import boundary_chart, held_note
+from ui.charts import predict as charts
+from ui.charts.boundary import SELECTION
+from ui.explore import escape_markdown
+
+MEASURE_LABELS = {"per_std": "per standard deviation", "per_unit": "per unit of the feature"}
+
+
+def set_value(run, spec: whatif.InputSpec, key: str) -> None:
+    """A slider or number entry changed: that feature's what-if value follows."""
+    state.whatif_point(run)[spec.feature] = spec.clamp(state.setting(key))
+
+
+def move_to(run, values: dict[int, float]) -> None:
+    state.whatif_point(run).update(values)
+
+
+def start_from_row(run) -> None:
+    move_to(run, whatif.row_point(run, int(state.setting(state.WHATIF_ROW))))
+
+
+def pick_on_chart(run, x: int, y: int, specs: list[whatif.InputSpec]) -> None:
+    """A click on the boundary chart: the clicked cell becomes the point's two axis values."""
+    point = state.whatif_point(run)
+    point.update(whatif.selection_to_point(state.setting(state.WHATIF_PICK), point, x, y, specs))
+
+
+st.title("Predict: what if?")
+run = state.active_run()
+if run is None:
+    st.info("There is no trained model yet. Train one, then come back here to ask it what-if questions.")
+    st.page_link("pages/train.py", label="Go to Train", icon="🏋️")
+    st.stop()
+
+ds = run.dataset
+names = ds.feature_names
+problem = ds.problem_type
+st.text(f"Model: {run.label}")
+if run.epochs == 0:
+    st.warning("This model has not been trained yet: its answers are those of random weights.")
+
+specs = whatif.input_specs(run)
+point = state.whatif_point(run)
+point.update(whatif.complete_point(run, point, specs))
+
+# ------------------------------------------------------------ the what-if point
+st.header("Your what-if point")
+inputs, answer = st.columns([3, 2], gap="large")
+with inputs:
+    pick, use, reset = st.columns([2, 1, 1], vertical_alignment="bottom")
+    pick.number_input("Start from row", min_value=0, max_value=ds.n_samples - 1, step=1,
+                      key=state.WHATIF_ROW, on_change=start_from_row, args=(run,))
+    use.button("Use this row", key=state.WHATIF_USE_ROW, on_click=start_from_row, args=(run,))
+    reset.button("Medians", key=state.WHATIF_RESET, help="Every feature at its training median.",
+                 on_click=move_to, args=(run, whatif.median_point(run)))
+    st.text(whatif.row_caption(run, int(state.setting(state.WHATIF_ROW))))
+    box = st.container(height=460) if len(specs) > 6 else st.container()
+    for spec in specs:
+        slider_key = state.whatif_key(run.id, spec.feature)
+        number_key = state.whatif_number_key(run.id, spec.feature)
+        state.set_setting(slider_key, point[spec.feature])  # the widgets show the kept point
+        state.set_setting(number_key, point[spec.feature])
+        box.text(spec.name)
+        slide, exact = box.columns([3, 1])
+        bounds = dict(min_value=spec.lo, max_value=spec.hi, step=spec.step, format=spec.fmt,
+                      label_visibility="collapsed")
+        slide.slider(f"Feature {spec.feature + 1}", key=slider_key, on_change=set_value,
+                     args=(run, spec, slider_key), **bounds)
+        exact.number_input(f"Feature {spec.feature + 1} (exact)", key=number_key, on_change=set_value,
+                           args=(run, spec, number_key), **bounds)
+
+prediction = whatif.predict_point(run, point)
+with answer:
+    if problem == "regression":
+        st.metric("Predicted value", f"{prediction.output:.4g}")
+        st.text(f"predicted {ds.target_name}")
+    else:
+        label = "Probability of the second class" if problem == "binary" else "Probability of the predicted class"
+        st.metric(label, f"{prediction.output:.3f}")
+        shown = f"{whatif.output_label(run, None)} · " if problem == "binary" else ""
+        st.text(f"{shown}predicted class: {prediction.class_name}")
+        st.altair_chart(charts.probability_bars(ds.class_names, prediction.probabilities,
+                                                prediction.class_index), width="stretch")
+
+# ------------------------------------------------------------ the boundary chart
+if len(names) >= 2:
+    st.header("Where the point sits")
+    x_feature, y_feature = 0, 1
+    if len(names) > 2:
+        state.fit_choice(state.WHATIF_X, range(len(names)), 0)
+        state.fit_choice(state.WHATIF_Y, range(len(names)), 1)
+        left, right = st.columns(2)
+        x_feature = left.selectbox("Horizontal axis", range(len(names)), format_func=names.__getitem__,
+                                   key=state.WHATIF_X)
+        y_feature = right.selectbox("Vertical axis", range(len(names)), format_func=names.__getitem__,
+                                    key=state.WHATIF_Y)
+    if x_feature == y_feature:
+        st.warning("Choose two different features for the axes.")
+    else:
+        st.caption("Click the chart to move the what-if point (the cross) there.")
+        st.altair_chart(boundary_chart(run, x_feature, y_feature, whatif=point, selectable=True),
+                        width="stretch", key=state.WHATIF_PICK, selection_mode=SELECTION,
+                        on_select=partial(pick_on_chart, run, x_feature, y_feature, specs))
+        note = held_note(run, x_feature, y_feature, point)
+        if note:
+            st.text(note)
+
+# ------------------------------------------------------------ what matters here
+st.header("Which inputs matter here")
+left, right = st.columns(2)
+measure = left.radio("Show the change", list(MEASURE_LABELS), format_func=MEASURE_LABELS.__getitem__,
+                     key=state.WHATIF_MEASURE, horizontal=True)
+chosen = None
+if problem == "multiclass":
+    chosen = right.selectbox("Explain the probability of", [-1, *range(ds.n_classes)], key=state.WHATIF_CLASS,
+                             format_func=lambda c: "the predicted class" if c < 0 else ds.class_names[c])
+explained = whatif.explained_class(run, point, chosen)
+output_label = whatif.output_label(run, explained)
+sensitivity = whatif.sensitivity_frame(run, point, explained)
+st.altair_chart(charts.sensitivity_bars(sensitivity, measure, output_label), width="stretch")
+st.caption("The slope of the output at this point: how much it changes for a small step in one feature, "
+           "the others held. Per standard deviation compares features measured in different units.")
+
+swept = whatif.top_features(sensitivity)
+sweeps = whatif.sweep_frame(run, point, swept, specs, explained)
+series = ds.class_names if problem == "multiclass" else [output_label]
+st.altair_chart(charts.sweep_curves(
+    sweeps, swept, {j: (specs[j].lo, specs[j].hi) for j in swept}, point,
+    whatif.output_domain(run, sweeps["output"].to_numpy()), series,
+    "probability" if problem == "multiclass" else output_label,
+    threshold=0.5 if problem == "binary" else None))
+if len(names) > len(swept):
+    st.caption(f"The {len(swept)} features that matter most at this point, of {len(names)}.")
+
+# ------------------------------------------------------------ nearest flip
+if problem != "regression":
+    st.header("How far is the decision from flipping?")
+    flip = whatif.find_flip(run, point)
+    if flip is None:
+        st.info("No point within the training data's range changes the predicted class: along the "
+                "direction that changes it fastest, the model keeps its answer up to the edge of the data.")
+    else:
+        st.text(whatif.flip_sentence(run, flip))
+        lines = whatif.change_lines(whatif.flip_changes(run, point, flip))
+        more = f"\n... and {len(lines) - 10} smaller change(s)" if len(lines) > 10 else ""
+        st.text("\n".join(lines[:10]) + more)
+        st.button("Move the what-if point there", key=state.WHATIF_TO_FLIP, on_click=move_to,
+                  args=(run, {j: specs[j].clamp(v) for j, v in enumerate(flip.point)}))
+
+# ------------------------------------------------------------ batch prediction
+st.header("Predict a whole file")
+st.text("The file needs the model's feature columns: " + ", ".join(names))
+upload = st.file_uploader("A CSV file with the feature columns", type=["csv", "txt", "tsv"], key=state.BATCH_FILE)
+if upload is not None:
+    batch_key = (upload.file_id, upload.name, run.id, run.epochs)
+    result = state.batch_result(batch_key)
+    if result is None:
+        try:
+            result = whatif.predict_batch(run, upload.getvalue())
+        except ValueError as exc:
+            result = f"{upload.name}: {exc}"
+        state.set_batch_result(batch_key, result)
+    if isinstance(result, str):
+        st.error(escape_markdown(result))
+    else:
+        if result.score is not None:
+            st.metric(result.score[0], f"{result.score[1]:.3f}")
+        st.text("\n".join(result.notes))
+        st.dataframe(result.table, hide_index=True)
+        st.download_button("Download the predictions (CSV)", result.csv(), file_name="predictions.csv",
+                           mime="text/csv", key=state.BATCH_DOWNLOAD)

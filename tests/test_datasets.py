@@ -406,6 +406,19 @@ def test_rows_with_a_missing_target_are_dropped_with_a_note() -> None:
     assert ds.notes == ("Dropped 2 rows whose target 't' was missing.",)
 
 
+def test_blank_and_infinite_targets_count_as_missing() -> None:
+    ds = make_dataset(_frame(["a", "  ", "b", ""]), "t")
+    assert ds.n_samples == 2 and ds.notes == ("Dropped 2 rows whose target 't' was missing.",)
+    reg = make_dataset(_frame([0.5, np.inf, 1.5, 2.25]), "t")
+    assert reg.problem_type == "regression" and reg.n_samples == 3
+
+
+def test_repeated_column_names_are_refused() -> None:
+    frame = pd.DataFrame([[1, 2, 0], [3, 4, 1]], columns=["a", "a", "t"])
+    with pytest.raises(ValueError, match="The column name 'a' appears more than once"):
+        make_dataset(frame, "t")
+
+
 def test_missing_features_are_dropped_by_default_and_counted() -> None:
     frame = _frame([0, 1, 1, 0, 0], c=[1.0, np.nan, 3.0, np.inf, 5.0])
     ds = make_dataset(frame, "t")

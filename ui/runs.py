@@ -239,3 +239,13 @@ def baseline(run: Run) -> dict:
 
 def with_config(run: Run, **changes) -> TrainConfig:
     return replace(run.config, **changes)
+
+
+def reset(run: Run) -> None:
+    """Forget what ``run`` learned: its initial weights again (same seed), an empty history.
+
+    The split, preprocessing and settings stay, so the same run can be watched
+    again from epoch 0 (TF Playground's reset). The cached metrics go with the weights.
+    """
+    run.net.reset()
+    run._metrics, run._metrics_epoch = None, -1

@@ -96,6 +96,50 @@ SETTINGS = {**DATA_SETTINGS, **TRAIN_SETTINGS}
 #: Settings that describe an upload's columns: meaningless in a link without the file.
 UPLOAD_ONLY = (TARGET, FEATURES, MISSING, ONE_HOT)
 
+# Explore page: page-local widgets (not settings: they do not change the data or travel in links)
+EXPLORE_X = "explore_x"
+EXPLORE_Y = "explore_y"
+EXPLORE_HIST = "explore_hist"
+UPLOAD_FILE = "upload_file"
+
+# Train page: page-local widgets (views of a run, not training settings; defaults via fit_choice)
+TRAIN_PRESET = "train_preset"
+BOUNDARY_X = "boundary_x"  # feature index on the boundary chart's x axis
+BOUNDARY_Y = "boundary_y"
+SHOW_TEST = "show_test"
+DISCRETIZE = "discretize"
+LOSS_LOG = "loss_log"
+THRESHOLD = "threshold"  # binary decision threshold for the held-out confusion matrix
+TRAIN_BUTTON = "train"  # new run
+CONTINUE_BUTTON = "continue"  # the active run, for the epochs setting more
+STEP_BUTTON = "step"  # the active run, one epoch
+RESET_BUTTON = "reset"  # the active run, back to its initial weights
+STOP_BUTTON = "stop"  # any click interrupts a training loop
+APPLY_PRESET = "apply_preset"
+SHOWN_RUN = "shown_run"  # the run picker (its value is a run id)
+
+# Seed-article page (not shared in links)
+ARTICLE_GLUCOSE = "article_glucose"
+ARTICLE_PRESSURE = "article_pressure"
+ARTICLE_HIDDEN = "article_hidden"
+# Lessons page
+LESSON = "lesson"
+PAGE_SETTINGS: dict[str, object] = {ARTICLE_GLUCOSE: 140.0, ARTICLE_PRESSURE: 90.0, ARTICLE_HIDDEN: "8",
+                                    LESSON: "line"}
+
+# Predict page: page-local widgets (the what-if values themselves live in _WHATIF, per run)
+WHATIF_ROW = "whatif_row"  # the "start from row N" picker
+WHATIF_USE_ROW = "whatif_use_row"
+WHATIF_RESET = "whatif_reset"  # back to the training medians
+WHATIF_X = "whatif_x"  # feature index on the what-if boundary chart's x axis
+WHATIF_Y = "whatif_y"
+WHATIF_PICK = "whatif_pick"  # the boundary chart's click selection
+WHATIF_MEASURE = "whatif_measure"  # sensitivity per unit or per standard deviation
+WHATIF_CLASS = "whatif_class"  # multi-class: the class whose probability is explained (-1: predicted)
+WHATIF_TO_FLIP = "whatif_to_flip"
+BATCH_FILE = "batch_file"
+BATCH_DOWNLOAD = "batch_download"
+
 # ------------------------------------------------------------------ objects
 _DATASET = "_dataset"
 _DATA_SPEC = "_data_spec"
@@ -107,6 +151,10 @@ _NEXT_RUN_ID = "_next_run_id"
 _RUNS_DROPPED = "_runs_dropped"
 _QUERY_READ = "_query_read"
 _WHATIF = "_whatif"
+_BATCH = "_batch"
+_ARTICLE_GAIN = "_article_gain"
+_LESSON_RUNS = "_lesson_runs"
+_DATASET_MEMO = "_dataset_memo"
 
 
 @dataclass
@@ -122,9 +170,11 @@ class Upload:
 def init() -> None:
     """Give every setting its default and create the object slots (once per session)."""
     ss = st.session_state
-    for key, default in SETTINGS.items():
+    for key, default in {**SETTINGS, **PAGE_SETTINGS}.items():
         if key not in ss:
             ss[key] = list(default) if isinstance(default, list) else default
+    ss.setdefault(_ARTICLE_GAIN, None)
+    ss.setdefault(_LESSON_RUNS, {})
     ss.setdefault(_DATASET, None)
     ss.setdefault(_DATA_SPEC, None)
     ss.setdefault(_DATA_ERROR, None)
@@ -232,6 +282,37 @@ def clear_data_error() -> None:
     st.session_state[_DATA_ERROR] = None
 
 
+def dataset_memo(name: str, compute):
+    """``compute(dataset)`` for the active data set, kept in this session until the data set changes.
+
+    Summaries of a 100,000-row upload take a moment; this computes each once
+    per data set (per visitor, never in a shared cache).
+    """
+    ss = st.session_state
+    ds = ss[_DATASET]
+    memo = ss.get(_DATASET_MEMO)
+    if memo is None or memo[0] is not ds:
+        memo = ss[_DATASET_MEMO] = (ds, {})
+    if name not in memo[1]:
+        memo[1][name] = compute(ds)
+    return memo[1][name]
+
+
+def fit_choice(key: str, options, default) -> None:
+    """Before a page-local select widget: reset its value if the options no longer hold it.
+
+    A list value (multiselect) keeps the entries still offered, or ``default`` if none are
+    (a list the user emptied on purpose stays empty).
+    """
+    ss = st.session_state
+    value = ss.get(key)
+    if isinstance(default, list):
+        kept = [v for v in value if v in options] if isinstance(value, list) else []
+        ss[key] = kept if (kept or value == []) else list(default)
+    elif value not in options:
+        ss[key] = default
+
+
 # ----------------------------------------------------------------- training
 def train_config() -> TrainConfig:
     """The training settings as a ``TrainConfig``; ``ValueError`` for a bad hidden-layer text."""
@@ -321,6 +402,61 @@ def whatif_key(run_id: int, feature: int) -> str:
 def whatif_point(run: Run) -> dict[int, float]:
     """The what-if values of ``run`` kept across pages: ``{feature index: value}``."""
     return st.session_state[_WHATIF].setdefault(run.id, {})
+
+
+def whatif_number_key(run_id: int, feature: int) -> str:
+    """The widget key of a what-if number entry (beside the slider of ``whatif_key``)."""
+    return f"whatif_{run_id}_{feature}_number"
+
+
+def batch_result(key: tuple):
+    """The last batch prediction if it was made for ``key`` (file and run), else None."""
+    kept = st.session_state.get(_BATCH)
+    return kept[1] if kept is not None and kept[0] == key else None
+
+
+def set_batch_result(key: tuple, result) -> None:
+    """Keep one batch prediction (this visitor's only), so a rerun does not parse the file again."""
+    st.session_state[_BATCH] = (key, result)
+
+
+def lesson_runs(lesson_key: str) -> list[int]:
+    """Ids of the runs the last "Run this lesson" made for this lesson."""
+    return st.session_state[_LESSON_RUNS].get(lesson_key, [])
+
+
+def set_lesson_runs(lesson_key: str, run_ids: list[int]) -> None:
+    st.session_state[_LESSON_RUNS][lesson_key] = list(run_ids)
+
+
+def apply_data_spec(spec: DataSpec) -> None:
+    """Set the data settings from a spec (bundled or generated sources; lessons and presets)."""
+    ss = st.session_state
+    ss[SOURCE] = spec.source
+    ss[BUNDLED] = spec.bundled
+    ss[GENERATOR] = spec.generator
+    ss[N_POINTS] = spec.n
+    ss[NOISE] = spec.noise
+    ss[DATA_SEED] = spec.seed
+    ss[CLASSES] = spec.classes
+    ss[DERIVED] = list(spec.derived)
+    ss[PROBLEM] = spec.problem
+
+
+def apply_lesson_step(step) -> None:
+    """Set data and training settings to a lesson step's (the Train page then shows them)."""
+    apply_data_spec(step.data)
+    apply_config(step.config)
+    sync_dataset()
+
+
+def article_gain():
+    """The seed-article page's "add a hidden layer" result, if the user asked for it."""
+    return st.session_state[_ARTICLE_GAIN]
+
+
+def set_article_gain(gain) -> None:
+    st.session_state[_ARTICLE_GAIN] = gain
 
 
 # ------------------------------------------------------------- shared links

@@ -1,0 +1,63 @@
+"""AppTest: the seed-article page and the lessons page."""
+
+import pytest
+
+from ui import lessons
+
+
+def test_article_page_shows_both_replays_and_the_correct_neuron(app):
+    app.switch_page("pages/article.py").run()
+    assert not app.exception
+    assert len(app.get("vega_lite_chart")) >= 4  # two printed "losses", the line, the BCE curve
+    labels = [m.label for m in app.metric]
+    assert "Held-out accuracy" in labels
+    held_out = float(next(m for m in app.metric if m.label == "Held-out accuracy").value.rstrip("%")) / 100
+    assert 0.78 <= held_out <= 0.92
+    assert any("sigma" in latex.value for latex in app.latex)
+
+
+def test_article_live_equation_follows_the_inputs(app):
+    app.switch_page("pages/article.py").run()
+    before = app.latex[0].value
+    app.number_input(key="article_glucose").set_value(180.0).run()
+    assert not app.exception
+    assert app.latex[0].value != before and "180" in app.latex[0].value
+
+
+def test_article_hidden_layer_button_compares_on_the_same_rows(app):
+    app.switch_page("pages/article.py").run()
+    app.button(key="article_hidden_train").click().run()
+    assert not app.exception
+    labels = [m.label for m in app.metric]
+    assert "Single neuron, held-out accuracy" in labels
+    assert any(label.startswith("2-8-1 net") for label in labels)
+
+
+def test_article_hidden_layer_bad_text_is_a_message(app):
+    app.switch_page("pages/article.py").run()
+    app.text_input(key="article_hidden").set_value("eight").run()
+    app.button(key="article_hidden_train").click().run()
+    assert not app.exception
+    assert app.error and "whole numbers" in app.error[0].value
+
+
+@pytest.mark.parametrize("lesson", lessons.LESSONS, ids=lambda lesson: lesson.key)
+def test_every_lesson_runs_in_the_app(app, lesson):
+    app.switch_page("pages/lessons.py").run()
+    app.selectbox(key="lesson").set_value(lesson.key).run()
+    app.button(key="lesson_run").click().run()
+    assert not app.exception
+    assert not app.error
+    assert len(app.get("vega_lite_chart")) == len(lesson.steps)
+    if lesson.key == "learning_rate":
+        assert any("diverged" in w.value for w in app.warning)
+
+
+def test_lesson_setup_moves_its_settings_to_train(app):
+    app.switch_page("pages/lessons.py").run()
+    app.selectbox(key="lesson").set_value("circles").run()
+    app.button(key="lesson_setup").click().run()
+    assert not app.exception
+    assert app.session_state["generator"] == "circles"
+    assert list(app.session_state["derived"]) == ["x1^2", "x2^2"]
+    assert app.session_state["hidden"] == ""
