@@ -125,11 +125,18 @@ def log_loss(y_true, proba, eps: float = 1e-15) -> float:
 
 
 def r2_score(y_true, y_pred) -> float:
-    """``1 - sum((y - f)^2) / sum((y - mean(y))^2)`` (0 when y is constant)."""
+    """``1 - sum((y - f)^2) / sum((y - mean(y))^2)``.
+
+    For a constant ``y`` the ratio is undefined: 1.0 for perfect predictions,
+    else 0.0 (as scikit-learn).
+    """
     y, f = np.asarray(y_true, dtype=np.float64).ravel(), np.asarray(y_pred, dtype=np.float64).ravel()
     _same_length(y, f)
     ss_tot = float(((y - y.mean()) ** 2).sum())
-    return 1.0 - float(((y - f) ** 2).sum()) / ss_tot if ss_tot > 0 else 0.0
+    ss_res = float(((y - f) ** 2).sum())
+    if ss_tot == 0:
+        return 1.0 if ss_res == 0 else 0.0
+    return 1.0 - ss_res / ss_tot
 
 
 def mean_absolute_error(y_true, y_pred) -> float:

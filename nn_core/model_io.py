@@ -98,7 +98,7 @@ def loads(text: str | bytes) -> Model | MLP:
         raise ValueError(f"This is not an nn_core model file: the JSON is broken ({exc.msg} at line {exc.lineno}).") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError(f"This is not an nn_core model file (no \"format\": \"{FORMAT}\" tag).")
-    if doc.get("version") != VERSION:
+    if type(doc.get("version")) is not int or doc.get("version") != VERSION:
         raise ValueError(f"Unsupported model file version {doc.get('version')!r}; this nn_core reads version {VERSION}.")
     net = _net_from_dict(doc)
     hist = doc.get("history")

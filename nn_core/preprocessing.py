@@ -115,11 +115,11 @@ class Preprocessing:
         X = np.asarray(X_train, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != len(feature_names):
             raise ValueError(f"expected {len(feature_names)} features, got {X.shape[-1] if X.ndim else 0}.")
-        with np.errstate(all="ignore"):
-            medians = np.nanmedian(X, axis=0) if X.size else np.zeros(X.shape[1])
-        if np.isnan(medians).any():
-            col = feature_names[int(np.flatnonzero(np.isnan(medians))[0])]
+        empty = np.isnan(X).all(axis=0) if X.shape[0] else np.ones(X.shape[1], dtype=bool)
+        if empty.any():
+            col = feature_names[int(np.flatnonzero(empty)[0])]
             raise ValueError(f"The feature {col!r} has no values in the training rows.")
+        medians = np.nanmedian(X, axis=0)
         filled = np.where(np.isnan(X), medians, X)
         stats = {
             name: {"min": float(filled[:, j].min()), "median": float(medians[j]), "max": float(filled[:, j].max())}

@@ -6,11 +6,14 @@ epoch ``e`` to the rate used for every update of that epoch:
 - ``constant``:     ``lr0``
 - ``step``:         ``lr0 * gamma ** floor(e / step_size)``
 - ``exponential``:  ``lr0 * gamma ** e``
-- ``cosine``:       ``min_lr + (lr0 - min_lr) * (1 + cos(pi * min(e, T) / T)) / 2``
+- ``cosine``:       ``min_lr + (lr0 - min_lr) * (1 + cos(pi * t / T)) / 2`` with
+                    ``t = min(e, T)``, or ``t = e mod T`` with warm restarts
 
 ``fit`` accepts a schedule object or one of the names above (defaults: step
 halves the rate every 100 epochs, exponential multiplies it by 0.99 per
-epoch, cosine anneals to 0 over the epochs of the run).
+epoch, cosine anneals to 0 over the epochs of the first ``fit`` call and
+then restarts, so "train more" gets a fresh cycle instead of a rate of 0:
+cosine annealing with warm restarts, Loshchilov & Hutter 2017).
 """
 
 from __future__ import annotations
@@ -52,10 +55,11 @@ class ExponentialDecay:
 class CosineDecay:
     period: int = 100
     min_lr: float = 0.0
+    restart: bool = False
     name = "cosine"
 
     def __call__(self, lr0: float, epoch: int) -> float:
-        e = min(epoch, self.period)
+        e = epoch % self.period if self.restart else min(epoch, self.period)
         return self.min_lr + (lr0 - self.min_lr) * 0.5 * (1.0 + math.cos(math.pi * e / self.period))
 
 
@@ -77,7 +81,7 @@ def make_schedule(schedule, total_epochs: int) -> Schedule:
     if schedule == "exponential":
         return ExponentialDecay()
     if schedule == "cosine":
-        return CosineDecay(period=max(1, total_epochs))
+        return CosineDecay(period=max(1, total_epochs), restart=True)
     raise ValueError(f"Unknown schedule {schedule!r}; choose one of: {', '.join(SCHEDULES)}.")
 
 

@@ -123,6 +123,8 @@ def fit(
     clip_norm : rescale the whole gradient when its global L2 norm exceeds this.
     validation_data : ``(X_val, y_val)``, evaluated after every epoch.
     early_stopping : patience (int) or ``EarlyStopping``; needs validation data.
+        The net ends on the weights of the lowest validation loss, whether the
+        patience ran out or the epochs did.
     shuffle, seed : shuffle mini-batches from a stream seeded once per run.
     on_epoch : ``f(epoch, history)`` after each epoch (epoch counted from the
         last ``reset``); returning ``False`` stops with status ``stopped``.
@@ -201,6 +203,9 @@ def fit(
                             )
                             break
             if on_epoch is not None:
+                if not all_finite(params):  # never show a callback overflowed weights
+                    _diverged(history, params, snapshot, state.epoch)
+                    break
                 try:
                     keep_going = on_epoch(state.epoch, history)
                 except BaseException:
@@ -214,6 +219,11 @@ def fit(
                     break
         if history.status in ("completed", "stopped") and not all_finite(params):
             _diverged(history, params, snapshot, state.epoch)
+        elif history.status == "completed" and best_params is not None and waited > 0:
+            # the epochs ran out before the patience did: still end on the best weights
+            for p, b in zip(params, best_params):
+                np.copyto(p, b)
+            history.message = f"Restored the weights of epoch {history.best_epoch}, the lowest validation loss."
     return history
 
 
