@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -151,21 +152,32 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIZES",
         help="hidden layer sizes, e.g. 16,16 (default 8,8; 0 for none: a single layer)",
     )
-    train.add_argument("--activation", choices=list(ACTIVATIONS), default="tanh")
+    train.add_argument(
+        "--activation",
+        choices=list(ACTIVATIONS),
+        default="tanh",
+        help="of the hidden layers (default %(default)s)",
+    )
     train.add_argument(
         "--output",
         choices=["sigmoid", "softmax", "linear"],
         help="default from the target: sigmoid for two classes, softmax for more, linear for "
         "numbers (linear treats a whole-number target as numbers)",
     )
-    train.add_argument("--epochs", type=_positive_int, default=300)
-    train.add_argument("--lr", type=_positive_float, default=0.03, help="learning rate")
-    train.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam")
+    train.add_argument(
+        "--epochs", type=_positive_int, default=300, help="passes over the training rows (300)"
+    )
+    train.add_argument("--lr", type=_positive_float, default=0.03, help="learning rate (0.03)")
+    train.add_argument(
+        "--optimizer", choices=list(OPTIMIZERS), default="adam", help="default %(default)s"
+    )
     train.add_argument(
         "--batch-size", type=_positive_int, default=None, help="rows per update (default: all)"
     )
-    train.add_argument("--l2", type=_non_negative_float, default=0.0, help="L2 weight penalty")
-    train.add_argument("--seed", type=_seed, default=0, help="seed of the split and the weights")
+    train.add_argument("--l2", type=_non_negative_float, default=0.0, help="L2 weight penalty (0)")
+    train.add_argument(
+        "--seed", type=_seed, default=0, help="seed of the split and the weights (0)"
+    )
     train.add_argument("--val", type=_fraction, default=0.2, help="validation share (0.2)")
     train.add_argument("--test", type=_fraction, default=0.2, help="held-out test share (0.2)")
     train.add_argument(
@@ -269,8 +281,6 @@ def _fail(message: str, code: int) -> int:
 
 
 def _silence_stdout() -> None:
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 
@@ -427,6 +437,8 @@ def _fit_with_progress(net: MLP, X_train, y_train, validation, args):
 
 
 def _training_summary(history) -> str:
+    if not history.loss:  # diverged within the first epoch
+        return history.message
     line = f"Trained {_count(history.epochs, 'epoch')}: training loss {history.loss[-1]:.4g}"
     if history.val_loss:
         metric = history.val_metric[-1]
@@ -473,7 +485,8 @@ def cmd_predict(args: argparse.Namespace) -> None:
         print("\n".join([*notes, f"Wrote {_count(len(predictions), 'prediction')} to {args.out}."]))
     else:
         predictions.to_csv(sys.stdout, index=False, float_format="%.6g")
-        print("\n".join(notes), file=sys.stderr)
+        for note in notes:
+            print(note, file=sys.stderr)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
@@ -607,9 +620,8 @@ def _print_metrics(title: str, model: Model, X, y: np.ndarray, baseline) -> None
     if pre.class_names is None:
         report = metrics.regression_report(y, model.predict_index(X))
         base = metrics.regression_report(y, np.full(len(y), constant))
-        print(f"  R^2   {report['r2']:.3f}   (baseline {base['r2']:.3f})")
-        print(f"  MAE   {report['mae']:.4g}   (baseline {base['mae']:.4g})")
-        print(f"  RMSE  {report['rmse']:.4g}   (baseline {base['rmse']:.4g})")
+        for label, key in (("R^2", "r2"), ("MAE", "mae"), ("RMSE", "rmse")):
+            print(f"  {label:<5} {report[key]:<10.4g} (baseline {base[key]:.4g})")
         print(f"  The baseline always predicts {source}, {constant:.4g}.")
         return
     names = pre.class_names
