@@ -8,30 +8,35 @@ this session), charts from ``ui.charts.explore``. Strings from a user's file
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from nn_core.datasets import BUNDLED, GENERATORS
 from nn_core.features import DERIVED_FEATURES, derived_names
 from ui import data_sources, explore, state
 from ui.charts import explore as charts
 
+
 def keep(key: str) -> dict:
     """Widget arguments for a setting that survives a page switch (its default comes from state.init)."""
     return {"key": key, "persist_state": "session"}
 
 
-def clamp(key: str, low, high) -> None:
-    """Bring a setting (e.g. from a shared link) inside its slider's range."""
-    state.set_setting(key, min(max(state.setting(key), low), high))
-
-
 def on_upload() -> None:
     """Parse a newly chosen file before the entry syncs the data, so the sidebar shows it at once."""
     file = st.session_state.get(state.UPLOAD_FILE)
-    if file is not None:
+    if isinstance(file, UploadedFile):  # not None, nor a file removed from the server
         state.set_upload(file.name, file.getvalue())
 
 
+def on_generator() -> None:
+    """Only spirals and blobs take more than two classes: reset before the entry loads the data."""
+    if not GENERATORS[state.setting(state.GENERATOR)].supports_classes:
+        state.set_setting(state.CLASSES, 2)
+
+
+entry_spec = state.active_spec()  # what the entry loaded, and the sidebar shows
 st.title("Explore data")
 st.markdown("Pick a data set, look at it the way you would before training, then train a network on it.")
 
@@ -46,59 +51,63 @@ if source == "bundled":
     st.caption(f"Source and licence: {BUNDLED[name].source}")
 elif source == "generated":
     gen = st.selectbox("Pattern", list(GENERATORS), format_func=lambda k: GENERATORS[k].label,
-                       **keep(state.GENERATOR))
+                       on_change=on_generator, **keep(state.GENERATOR))
     st.caption(GENERATORS[gen].description)
-    clamp(state.N_POINTS, 20, 10_000)
-    clamp(state.NOISE, 0.0, 1.0)
-    if not GENERATORS[gen].supports_classes:
-        state.set_setting(state.CLASSES, 2)  # only spirals and blobs take more than two
+    on_generator()  # a shared link may ask for moons with 3 classes
     cols = st.columns(4 if GENERATORS[gen].supports_classes else 3)
-    cols[0].slider("Points", 20, 10_000, step=10, **keep(state.N_POINTS))
-    cols[1].slider("Noise", 0.0, 1.0, step=0.05, help="How much the classes overlap (0 = a clean pattern).",
-                   **keep(state.NOISE))
-    cols[2].number_input("Seed", 0, 1_000_000, step=1, help="Same seed, same points.", **keep(state.DATA_SEED))
+    cols[0].slider("Points", *state.RANGES[state.N_POINTS], step=10, **keep(state.N_POINTS))
+    cols[1].slider("Noise", *state.RANGES[state.NOISE], step=0.05,
+                   help="How much the classes overlap (0 = a clean pattern).", **keep(state.NOISE))
+    cols[2].number_input("Seed", *state.RANGES[state.DATA_SEED], step=1, help="Same seed, same points.",
+                         **keep(state.DATA_SEED))
     if GENERATORS[gen].supports_classes:
-        clamp(state.CLASSES, 2, 10)
-        cols[3].slider("Classes", 2, 10, **keep(state.CLASSES))
+        cols[3].slider("Classes", *state.RANGES[state.CLASSES], **keep(state.CLASSES))
 else:
-    st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key=state.UPLOAD_FILE, on_change=on_upload,
+    st.file_uploader("CSV file", key=state.UPLOAD_FILE, on_change=on_upload,
                      max_upload_size=50, help="Comma, semicolon, tab or pipe separated; up to 200,000 rows.")
-    if st.session_state.get(state.UPLOAD_FILE) is not None and state.upload() is None and not state.data_error():
-        on_upload()  # the entry forgot why the first file was refused: parse it again to say so
     upload = state.upload()
-    if upload is None:
-        st.info("Upload a CSV file: one row per example, one column per measurement, and a column to predict.")
-    else:
+    if upload is None and st.session_state.get(state.UPLOAD_FILE) is None:
+        st.info("Upload a CSV file: one row per example, one column per measurement, and a column to predict. "
+                "Until then, the data set below stays active.")
+    elif upload is not None:
         st.text(f"Active file: {upload.id}")
         frame = upload.frame
         columns = [str(c) for c in frame.columns]
         state.fit_choice(state.TARGET, columns, columns[-1])
-        target = st.selectbox("Target column (what to predict)", columns, **keep(state.TARGET))
-        text_columns = [c for c in columns if c != target and frame[c].dtype == object]
+        top, bottom = st.columns(2), st.columns(2)
+        target = top[0].selectbox("Target column (what to predict)", columns, **keep(state.TARGET))
+        top[1].radio("Missing values", ["drop", "median"], horizontal=True, **keep(state.MISSING),
+                     format_func={"drop": "Drop rows that have one",
+                                  "median": "Fill with the training median"}.get)
+        text_columns = [c for c in columns if c != target and not pd.api.types.is_numeric_dtype(frame[c])]
         state.fit_choice(state.ONE_HOT, text_columns, [])
-        one_hot = st.multiselect("One-hot encode these text columns (one 0/1 input per value)", text_columns,
-                                 **keep(state.ONE_HOT))
+        one_hot = bottom[0].multiselect("One-hot encode these text columns (one 0/1 input per value)",
+                                        text_columns, **keep(state.ONE_HOT))
         numeric = [c for c in columns if c != target and c not in text_columns]
         encoded = [n for c in one_hot for n in upload.report.one_hot.get(c, [])]
         state.fit_choice(state.FEATURES, numeric + encoded, [])
-        st.multiselect("Input features (none chosen = every numeric column)", numeric + encoded,
-                       **keep(state.FEATURES))
-        st.radio("Missing values", ["drop", "median"], horizontal=True, **keep(state.MISSING),
-                 format_func={"drop": "Drop rows that have one",
-                              "median": "Fill with the training median"}.get)
+        bottom[1].multiselect("Input features (none chosen = every numeric column)", numeric + encoded,
+                              **keep(state.FEATURES))
 
 state.sync_dataset()
 ds = state.dataset()
 
+left, right = st.columns([2, 1])
 if ds is not None and ds.n_features >= 2:
-    st.multiselect("Derived input features (built from the first two features)", DERIVED_FEATURES,
-                   format_func=lambda d: derived_names(ds.feature_names, [d])[0], **keep(state.DERIVED))
-    st.caption("A network's first layer draws straight lines through its inputs: with x1² and x2² as extra "
-               "inputs, a circle becomes a straight line, so the circles set is separable without a hidden layer.")
-st.selectbox("Problem type", data_sources.PROBLEM_CHOICES, **keep(state.PROBLEM),
-             format_func=lambda p: "auto (inferred from the target)" if p == "auto" else explore.PROBLEM_LABELS[p])
+    left.multiselect("Derived input features (built from the first two features)", DERIVED_FEATURES,
+                     format_func=lambda d: derived_names(ds.feature_names, [d])[0], **keep(state.DERIVED))
+    left.caption("A network's first layer draws straight lines through its inputs: with x1² and x2² as extra "
+                 "inputs, a circle becomes a straight line, so the circles set is separable without a hidden layer.")
+right.selectbox("Problem type", data_sources.PROBLEM_CHOICES, **keep(state.PROBLEM),
+                format_func=lambda p: "auto (inferred from the target)" if p == "auto" else explore.PROBLEM_LABELS[p])
 
 state.sync_dataset()
+if source == "upload" and state.upload() is None and not state.data_error():
+    on_upload()  # a refused first file: syncing (nothing uploaded yet) forgot why, so say it again
+    if state.upload() is not None:
+        state.sync_dataset()
+if state.active_spec() != entry_spec and not state.data_error():
+    st.rerun()  # this page changed the data (a setting it had to fix): redraw the sidebar too
 ds = state.dataset()
 if state.data_error():
     st.error(explore.escape_markdown(state.data_error()))
@@ -129,7 +138,7 @@ table = state.dataset_memo(("table", derived), lambda d: explore.data_table(d, d
 cols = st.columns(4)
 cols[0].metric("Rows", f"{ds.n_samples:,}")
 cols[1].metric("Input features", f"{features.shape[1]}")
-cols[2].metric("Problem", explore.PROBLEM_LABELS[ds.problem_type])
+cols[2].metric("Problem", explore.PROBLEM_SHORT[ds.problem_type])
 cols[3].metric("Classes", f"{ds.n_classes}" if ds.n_classes else "none (a number)")
 inferred = ds.problem_type if spec.problem == "auto" else state.dataset_memo("inferred", inferred_problem)
 st.caption("Problem type: " + explore.problem_sentence(ds, spec.problem, inferred) + ".")

@@ -66,7 +66,7 @@ with inputs:
     use.button("Use this row", key=state.WHATIF_USE_ROW, on_click=start_from_row, args=(run,))
     reset.button("Medians", key=state.WHATIF_RESET, help="Every feature at its training median.",
                  on_click=move_to, args=(run, whatif.median_point(run)))
-    st.text(whatif.row_caption(run, int(state.setting(state.WHATIF_ROW))))
+    st.text(whatif.row_caption(run, int(state.setting(state.WHATIF_ROW)), point))
     box = st.container(height=460) if len(specs) > 6 else st.container()
     for spec in specs:
         slider_key = state.whatif_key(run.id, spec.feature)
@@ -88,9 +88,9 @@ with answer:
         st.metric("Predicted value", f"{prediction.output:.4g}")
         st.text(f"predicted {ds.target_name}")
     else:
-        label = "Probability of the second class" if problem == "binary" else "Probability of the predicted class"
+        label = "Probability of the positive class" if problem == "binary" else "Probability of the predicted class"
         st.metric(label, f"{prediction.output:.3f}")
-        shown = f"{whatif.output_label(run, None)} · " if problem == "binary" else ""
+        shown = f"{whatif.output_label(run, None)} = {prediction.output:.3f} · " if problem == "binary" else ""
         st.text(f"{shown}predicted class: {prediction.class_name}")
         st.altair_chart(charts.probability_bars(ds.class_names, prediction.probabilities,
                                                 prediction.class_index), width="stretch")
@@ -138,7 +138,7 @@ swept = whatif.top_features(sensitivity)
 sweeps = whatif.sweep_frame(run, point, swept, specs, explained)
 series = ds.class_names if problem == "multiclass" else [output_label]
 st.altair_chart(charts.sweep_curves(
-    sweeps, swept, {j: (specs[j].lo, specs[j].hi) for j in swept}, point,
+    sweeps, swept, point,
     whatif.output_domain(run, sweeps["output"].to_numpy()), series,
     "probability" if problem == "multiclass" else output_label,
     threshold=0.5 if problem == "binary" else None))
@@ -153,12 +153,12 @@ if problem != "regression":
         st.info("No point within the training data's range changes the predicted class: along the "
                 "direction that changes it fastest, the model keeps its answer up to the edge of the data.")
     else:
+        target = whatif.flip_target(run, point, flip, specs)
         st.text(whatif.flip_sentence(run, flip))
-        lines = whatif.change_lines(whatif.flip_changes(run, point, flip))
+        lines = whatif.change_lines(whatif.flip_changes(run, point, target))
         more = f"\n... and {len(lines) - 10} smaller change(s)" if len(lines) > 10 else ""
         st.text("\n".join(lines[:10]) + more)
-        st.button("Move the what-if point there", key=state.WHATIF_TO_FLIP, on_click=move_to,
-                  args=(run, {j: specs[j].clamp(v) for j, v in enumerate(flip.point)}))
+        st.button("Move the what-if point there", key=state.WHATIF_TO_FLIP, on_click=move_to, args=(run, target))
 
 # ------------------------------------------------------------ batch prediction
 st.header("Predict a whole file")
@@ -179,6 +179,9 @@ if upload is not None:
         if result.score is not None:
             st.metric(result.score[0], f"{result.score[1]:.3f}")
         st.text("\n".join(result.notes))
-        st.dataframe(result.table, hide_index=True)
+        st.dataframe(result.table.head(whatif.MAX_SHOWN_ROWS), hide_index=True)
+        if len(result.table) > whatif.MAX_SHOWN_ROWS:
+            st.caption(f"Showing the first {whatif.MAX_SHOWN_ROWS:,} of {len(result.table):,} rows; "
+                       "the download has them all.")
         st.download_button("Download the predictions (CSV)", result.csv(), file_name="predictions.csv",
                            mime="text/csv", key=state.BATCH_DOWNLOAD)

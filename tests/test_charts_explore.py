@@ -59,6 +59,16 @@ def test_column_summary_decimal_and_all_missing_column():
     s = explore.column_summary(frame).set_index("column")
     assert s.loc["x", "type"] == "decimal"
     assert s.loc["empty", "missing"] == 2 and np.isnan(s.loc["empty", "mean"])
+    assert s.loc["empty", "type"] == "empty"
+
+
+def test_column_summary_quartiles_match_numpy_with_and_without_gaps():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(rng.normal(size=(500, 4)), columns=list("abcd"))
+    frame.loc[::9, "b"] = np.nan
+    s = explore.column_summary(frame)
+    expected = np.nanpercentile(frame.to_numpy(), [25, 50, 75], axis=0).T
+    np.testing.assert_allclose(s[["25%", "median", "75%"]].to_numpy(), expected)
 
 
 def test_data_table_has_derived_columns_by_real_name_and_target_last(circles):

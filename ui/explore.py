@@ -24,6 +24,7 @@ DEFAULT_HISTOGRAMS = 6
 MAX_HISTOGRAMS = 12
 PROBLEM_LABELS = {"binary": "binary classification", "multiclass": "multi-class classification",
                   "regression": "regression"}
+PROBLEM_SHORT = {"binary": "binary", "multiclass": "multi-class", "regression": "regression"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -74,7 +75,7 @@ def preview(frame: pd.DataFrame, limit: int = PREVIEW_ROWS) -> pd.DataFrame:
 def column_summary(frame: pd.DataFrame, roles: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per column: role, type, missing values, distinct values and summary statistics.
 
-    ``type`` is ``"0/1"``, ``"integer"``, ``"decimal"`` or ``"text"``;
+    ``type`` is ``"0/1"``, ``"integer"``, ``"decimal"``, ``"text"`` or ``"empty"``;
     statistics (mean, std, min, quartiles, max) ignore missing values and are
     empty for text. Columns are summarised at once, as one float matrix.
     """
@@ -88,14 +89,13 @@ def column_summary(frame: pd.DataFrame, roles: dict[str, str] | None = None) -> 
             "mean": np.nanmean(numeric, axis=0),
             "std": np.nanstd(numeric, axis=0, ddof=1) if n > 1 else np.full(len(numeric_cols), np.nan),
             "min": np.nanmin(numeric, axis=0) if n else np.full(len(numeric_cols), np.nan),
-            "25%": np.nanpercentile(numeric, 25, axis=0),
-            "median": np.nanpercentile(numeric, 50, axis=0),
-            "75%": np.nanpercentile(numeric, 75, axis=0),
+            **dict(zip(("25%", "median", "75%"), _quartiles(numeric), strict=True)),
             "max": np.nanmax(numeric, axis=0) if n else np.full(len(numeric_cols), np.nan),
         }
     finite = np.where(np.isnan(numeric), 0.0, numeric)
     integral = np.all(finite == np.round(finite), axis=0)
     binary = np.all((finite == 0) | (finite == 1), axis=0)
+    present = ~np.all(np.isnan(numeric), axis=0)
     position = {c: i for i, c in enumerate(numeric_cols)}
     missing = frame.isna().sum()
     distinct = frame.nunique()
@@ -105,7 +105,8 @@ def column_summary(frame: pd.DataFrame, roles: dict[str, str] | None = None) -> 
         if i is None:
             kind = "text"
         else:
-            kind = "0/1" if binary[i] else "integer" if integral[i] else "decimal"
+            kind = ("empty" if not present[i] else "0/1" if binary[i] else "integer" if integral[i]
+                    else "decimal")
         row = {
             "column": str(column),
             "role": roles.get(str(column), "feature"),
@@ -118,6 +119,23 @@ def column_summary(frame: pd.DataFrame, roles: dict[str, str] | None = None) -> 
             row[stat] = float(values[i]) if i is not None else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _quartiles(matrix: np.ndarray) -> np.ndarray:
+    """25th, 50th and 75th percentile of each column, ignoring NaN; shape ``(3, n_columns)``.
+
+    Complete columns go through one vectorised ``np.percentile``; only columns
+    with gaps take the slower per-column ``nanpercentile``.
+    """
+    out = np.full((3, matrix.shape[1]), np.nan)
+    if matrix.shape[0] == 0:
+        return out
+    gaps = np.isnan(matrix).any(axis=0)
+    if (~gaps).any():
+        out[:, ~gaps] = np.percentile(matrix[:, ~gaps], [25, 50, 75], axis=0)
+    for j in np.flatnonzero(gaps):
+        out[:, j] = np.nanpercentile(matrix[:, j], [25, 50, 75])
+    return out
 
 
 def upload_roles(frame: pd.DataFrame, target: str, features: Sequence[str],

@@ -15,6 +15,7 @@ Two kinds of keys:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -95,6 +96,23 @@ TRAIN_SETTINGS: dict[str, object] = {
 SETTINGS = {**DATA_SETTINGS, **TRAIN_SETTINGS}
 #: Settings that describe an upload's columns: meaningless in a link without the file.
 UPLOAD_ONLY = (TARGET, FEATURES, MISSING, ONE_HOT)
+#: ``(low, high)`` of every numeric setting: the widgets' bounds, and where a link's values are
+#: clamped to (``read_query_params``), so a tampered ``n=10**9`` never reaches a generator.
+RANGES: dict[str, tuple[float, float]] = {
+    N_POINTS: (20, 10_000),
+    NOISE: (0.0, 1.0),
+    DATA_SEED: (0, 1_000_000),
+    CLASSES: (2, 10),
+    LEARNING_RATE: (0.00001, 10.0),
+    EPOCHS: (1, 100_000),
+    BATCH_SIZE: (0, 1_000_000),
+    L2: (0.0, 1.0),
+    L1: (0.0, 1.0),
+    VAL_FRACTION: (0.0, 0.5),
+    TEST_FRACTION: (0.0, 0.5),
+    PATIENCE: (0, 10_000),
+    TRAIN_SEED: (0, 2**31 - 1),
+}
 
 # Explore page: page-local widgets (not settings: they do not change the data or travel in links)
 EXPLORE_X = "explore_x"
@@ -140,6 +158,35 @@ WHATIF_TO_FLIP = "whatif_to_flip"
 BATCH_FILE = "batch_file"
 BATCH_DOWNLOAD = "batch_download"
 
+# Share & compare page: page-local widgets
+SHARE_TARGET = "share_target"  # the page a shared link opens
+MODEL_FILE = "share_model_file"  # model file upload
+DOWNLOAD_MODEL = "share_download_model"
+DOWNLOAD_CODE = "share_download_code"
+DOWNLOAD_DATA = "share_download_data"
+COMPARE_PICK = "compare_pick"  # the run the buttons below act on
+COMPARE_ACTIVATE = "compare_activate"
+COMPARE_PIN = "compare_pin"
+COMPARE_RUNS = "compare_runs"  # run ids whose loss curves are overlaid
+COMPARE_LOG = "compare_log"
+
+# Look-inside pages (Inside the network; One example, step by step): page-local widgets
+INSIDE_X = "inside_x"  # feature index on the neuron maps' x axis
+INSIDE_Y = "inside_y"
+INSIDE_NEURON = "inside_neuron"  # (layer, unit) shown large
+INSIDE_STEP = "inside_step"  # button: the active run, one epoch
+INSIDE_PLAY = "inside_play"  # button: the active run, ten epochs redrawn one by one
+EDIT_LAYER = "edit_layer"  # weight layer of the hand-edited parameter
+EDIT_FROM = "edit_from"  # unit it comes from (-1: the bias)
+EDIT_TO = "edit_to"
+EDIT_VALUE = "edit_value"  # the value typed (synced to the chosen parameter by sync_edit_value)
+EDIT_RESTORE = "edit_restore"
+GRADCHECK_BUTTON = "gradcheck"
+STEP_SOURCE = "step_source"  # "row" or "whatif"
+STEP_ROW = "step_row"
+STEP_CLASS = "step_class"  # the label assumed for the what-if point (classifiers)
+STEP_TARGET = "step_target"  # ... (regression)
+
 # ------------------------------------------------------------------ objects
 _DATASET = "_dataset"
 _DATA_SPEC = "_data_spec"
@@ -155,6 +202,10 @@ _BATCH = "_batch"
 _ARTICLE_GAIN = "_article_gain"
 _LESSON_RUNS = "_lesson_runs"
 _DATASET_MEMO = "_dataset_memo"
+_MODEL_UPLOAD = "_model_upload"  # (file id, "success" | "error", message) of the last model file
+_WEIGHT_EDITS = "_weight_edits"
+_EDIT_SHOWN = "_edit_shown"
+_GRADCHECK = "_gradcheck"
 
 
 @dataclass
@@ -184,6 +235,9 @@ def init() -> None:
     ss.setdefault(_NEXT_RUN_ID, 1)
     ss.setdefault(_RUNS_DROPPED, [])
     ss.setdefault(_WHATIF, {})
+    ss.setdefault(_WEIGHT_EDITS, {})
+    ss.setdefault(_EDIT_SHOWN, None)
+    ss.setdefault(_GRADCHECK, {})
 
 
 def setting(key: str):
@@ -459,6 +513,44 @@ def set_article_gain(gain) -> None:
     st.session_state[_ARTICLE_GAIN] = gain
 
 
+# ------------------------------------------------------------ look inside
+def weight_edits(run: Run) -> dict:
+    """Trained values of the parameters edited by hand: ``{ui.inside.ParamRef: value}``.
+
+    Kept for the run's current epoch count only: training on after an edit
+    makes the edited weights the run's own, so there is nothing to put back.
+    """
+    edits = st.session_state[_WEIGHT_EDITS]
+    epoch, originals = edits.get(run.id, (None, None))
+    if epoch != run.epochs:
+        originals = {}
+        edits[run.id] = (run.epochs, originals)
+    return originals
+
+
+def sync_edit_value(marker: tuple, value: float) -> None:
+    """Before the edit input: show ``value`` when the chosen parameter (``marker``) changed."""
+    ss = st.session_state
+    if ss[_EDIT_SHOWN] != marker or EDIT_VALUE not in ss:
+        ss[EDIT_VALUE] = value
+        ss[_EDIT_SHOWN] = marker
+
+
+def forget_edit_value() -> None:
+    """The next ``sync_edit_value`` shows the parameter's value again (after a restore)."""
+    st.session_state[_EDIT_SHOWN] = None
+
+
+def gradcheck_result(run: Run, fingerprint: tuple):
+    """The last gradient check of ``run``, if its parameters still match ``fingerprint``."""
+    stored = st.session_state[_GRADCHECK].get(run.id)
+    return stored[1] if stored is not None and stored[0] == fingerprint else None
+
+
+def set_gradcheck_result(run: Run, fingerprint: tuple, result) -> None:
+    st.session_state[_GRADCHECK] = {run.id: (fingerprint, result)}
+
+
 # ------------------------------------------------------------- shared links
 def read_query_params() -> None:
     """Once per session: settings from the URL override the defaults (a shared link)."""
@@ -472,11 +564,19 @@ def read_query_params() -> None:
             continue
         value = _parse_param(params[key], default)
         if value is not None and _allowed(key, value):
-            ss[key] = value
+            ss[key] = _clamped(key, value)
+    from nn_core.datasets import GENERATORS
+
+    if not GENERATORS[ss[GENERATOR]].supports_classes:
+        ss[CLASSES] = 2  # only some generators take more classes; the link's count would fail the others
 
 
-def write_query_params() -> None:
-    """Every rerun: the full set of shareable settings into the URL."""
+def shareable_params() -> dict[str, str]:
+    """The settings a link carries, as query values (upload-only settings left out).
+
+    Floats are written with ``str``, the shortest text that reads back as the
+    same float, so a link reproduces a run bit for bit.
+    """
     ss = st.session_state
     wanted = {}
     for key in SETTINGS:
@@ -484,8 +584,23 @@ def write_query_params() -> None:
             continue
         value = ss[key]
         wanted[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    return wanted
+
+
+def write_query_params() -> None:
+    """Every rerun: the full set of shareable settings into the URL."""
+    wanted = shareable_params()
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+
+
+def model_upload_outcome() -> tuple[str, str, str] | None:
+    """``(file id, "success" | "error", message)`` of the last model file uploaded, if any."""
+    return st.session_state.get(_MODEL_UPLOAD)
+
+
+def set_model_upload_outcome(file_id: str, kind: str, message: str) -> None:
+    st.session_state[_MODEL_UPLOAD] = (file_id, kind, message)
 
 
 def _choices() -> dict[str, tuple]:
@@ -507,7 +622,21 @@ def _choices() -> dict[str, tuple]:
     }
 
 
+def _clamped(key: str, value):
+    """A link's number moved inside its widget's range (``RANGES``); other values unchanged."""
+    if key not in RANGES:
+        return value
+    low, high = RANGES[key]
+    return type(value)(min(max(value, low), high))
+
+
 def _allowed(key: str, value) -> bool:
+    if key == HIDDEN:
+        try:
+            parse_hidden(value)
+        except ValueError:
+            return False
+        return True
     allowed = _choices().get(key)
     if allowed is None:
         return True
@@ -524,9 +653,10 @@ def _parse_param(text: str, default):
         if isinstance(default, int):
             return int(text)
         if isinstance(default, float):
-            return float(text)
+            number = float(text)
+            return number if math.isfinite(number) else None  # "nan", "inf" from a tampered link
         if isinstance(default, list):
-            return [p for p in text.split(",") if p]
+            return list(dict.fromkeys(p for p in text.split(",") if p))
         return text
     except ValueError:
         return None

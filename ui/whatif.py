@@ -30,6 +30,8 @@ from .runs import Run
 MARGIN = 0.05
 #: The sweep curves show at most this many features (the ones that matter most here).
 MAX_SWEEPS = 8
+#: The batch table shows at most this many rows (the download has them all).
+MAX_SHOWN_ROWS = 1_000
 #: A change smaller than this many standard deviations is not listed as needed for a flip.
 FLIP_MIN_STD = 0.01
 PARTS = ("training", "validation", "test")
@@ -49,6 +51,11 @@ class InputSpec:
 
     def clamp(self, value: float) -> float:
         return float(min(max(float(value), self.lo), self.hi))
+
+    def snap(self, value: float) -> float:
+        """The nearest multiple of the step, within the bounds (for a click's rough position)."""
+        digits = max(0, -math.floor(math.log10(self.step)))
+        return self.clamp(round(round(float(value) / self.step) * self.step, digits))
 
 
 def nice_step(span: float, steps: int = 200) -> float:
@@ -96,13 +103,17 @@ def row_point(run: Run, row: int) -> dict[int, float]:
     return {j: float(v) if np.isfinite(v) else medians[j] for j, v in enumerate(values)}
 
 
-def row_caption(run: Run, row: int) -> str:
-    """``Row 17 (test row): actual Diabetes = 1``: what the row really is, and which part it is in."""
+def row_caption(run: Run, row: int, point: Mapping[int, float] | None = None) -> str:
+    """``Row 17 (test row): actual Diabetes = 1``: what the row really is, and which part it is in.
+
+    With ``point``, says so when the what-if point is that row.
+    """
     ds = run.dataset
     part = next((name for name, idx in zip(PARTS, run.split) if row in set(idx.tolist())), "unused")
     actual = ds.y[row] if ds.class_names is None else ds.class_names[int(ds.y[row])]
     actual = f"{actual:.4g}" if ds.class_names is None else actual
-    return f"Row {row} ({part} row): actual {ds.target_name} = {actual}"
+    here = point is not None and np.allclose(point_vector(point), point_vector(row_point(run, row)))
+    return f"Row {row} ({part} row): actual {ds.target_name} = {actual}" + (" · the what-if point" if here else "")
 
 
 def complete_point(run: Run, point: Mapping[int, float], specs: list[InputSpec]) -> dict[int, float]:
@@ -226,9 +237,34 @@ def find_flip(run: Run, point: Mapping[int, float]) -> explain.Flip | None:
     return explain.nearest_flip(run.model, point_vector(point))
 
 
-def flip_changes(run: Run, point: Mapping[int, float], flip: explain.Flip,
+def flip_target(run: Run, point: Mapping[int, float], flip: explain.Flip, specs: list[InputSpec],
+                overshoot: float = 0.02) -> dict[int, float]:
+    """Where "move the what-if point there" goes: just across the boundary, in readable numbers.
+
+    The bisected flip point sits on the boundary (P = 0.5 to many digits);
+    going ``overshoot`` of the way further and rounding each value to a
+    hundredth of its input step lands clearly on the other side. Falls back
+    to finer rounding, then to the exact flip point, if that would not flip.
+    """
+    x = point_vector(point)
+    beyond = x + (flip.point - x) * (1 + overshoot)
+    start = int(run.model.predict_index(x[None])[0])
+    for candidate, scale in ((beyond, 100), (beyond, 10_000), (flip.point, 10_000), (flip.point, 0)):
+        target = np.array([specs[j].clamp(_round_to(v, specs[j].step / scale) if scale else v)
+                           for j, v in enumerate(candidate)])
+        if int(run.model.predict_index(target[None])[0]) != start:
+            return {j: float(v) for j, v in enumerate(target)}
+    return {j: float(v) for j, v in enumerate(flip.point)}
+
+
+def _round_to(value: float, unit: float) -> float:
+    digits = max(0, -math.floor(math.log10(unit)))
+    return round(round(value / unit) * unit, digits)
+
+
+def flip_changes(run: Run, point: Mapping[int, float], target: Mapping[int, float],
                  min_std: float = FLIP_MIN_STD) -> pd.DataFrame:
-    """The feature changes a flip needs, biggest first: ``feature``, ``now``, ``at flip``, ``change``.
+    """The feature changes from ``point`` to ``target``, biggest first: ``feature``, ``now``, ``at flip``, ``change``.
 
     Changes under ``min_std`` training standard deviations are left out (the
     walk nudges every feature a little).
@@ -236,13 +272,14 @@ def flip_changes(run: Run, point: Mapping[int, float], flip: explain.Flip,
     pre = run.model.preprocessing
     d = len(pre.feature_names)
     now = point_vector(point)
-    delta = flip.point - now
+    then = point_vector(target)
+    delta = then - now
     size = np.abs(delta) / pre.scale[:d]
     keep = [j for j in np.argsort(-size, kind="stable") if size[j] >= min_std]
     return pd.DataFrame({
         "feature": [pre.feature_names[j] for j in keep],
         "now": [float(now[j]) for j in keep],
-        "at flip": [float(flip.point[j]) for j in keep],
+        "at flip": [float(then[j]) for j in keep],
         "change": [float(delta[j]) for j in keep],
     })
 
@@ -250,13 +287,13 @@ def flip_changes(run: Run, point: Mapping[int, float], flip: explain.Flip,
 def flip_sentence(run: Run, flip: explain.Flip) -> str:
     """One plain sentence about the flip (class names are user text: show it with st.text)."""
     names = run.dataset.class_names
-    return (f"The prediction changes from {names[flip.from_class]} to {names[flip.to_class]} "
-            f"{flip.distance:.2f} standard deviations away (distance in standardized units).")
+    return (f"The predicted class flips from {names[flip.from_class]} to {names[flip.to_class]} "
+            f"at a point {flip.distance:.2f} standard deviations away, with these changes:")
 
 
 def change_lines(changes: pd.DataFrame) -> list[str]:
-    """``Glucose 120 -> 131.4``: one line per needed change."""
-    return [f"{name} {now:.4g} -> {then:.4g}"
+    """``Glucose 120 -> 131.4``: one line per needed change (5 significant digits)."""
+    return [f"{name} {now:.5g} -> {then:.5g}"
             for name, now, then in zip(changes["feature"], changes["now"], changes["at flip"])]
 
 
@@ -267,8 +304,8 @@ def selection_to_point(event: Mapping | None, point: Mapping[int, float], x_feat
 
     ``event`` is the chart's selection state
     (``{"selection": {SELECTION: [{"cx": .., "cy": ..}]}}``); the clicked
-    cell's centre becomes the point's two axis values (within the inputs'
-    bounds). An empty selection (a second click deselects) keeps the point.
+    cell's centre, snapped to the inputs' steps, becomes the point's two axis
+    values. An empty selection (a second click deselects) keeps the point.
     """
     new = dict(point)
     picked = ((event or {}).get("selection") or {}).get(SELECTION)
@@ -282,9 +319,9 @@ def selection_to_point(event: Mapping | None, point: Mapping[int, float], x_feat
     except (KeyError, TypeError, ValueError, IndexError):
         return new
     if np.isfinite(cx):
-        new[x_feature] = specs[x_feature].clamp(cx)
+        new[x_feature] = specs[x_feature].snap(cx)
     if np.isfinite(cy):
-        new[y_feature] = specs[y_feature].clamp(cy)
+        new[y_feature] = specs[y_feature].snap(cy)
     return new
 
 
@@ -342,15 +379,16 @@ def predict_batch(run: Run, data: bytes) -> BatchResult:
                      "training medians.")
     table = X.copy()
     model = run.model
+    predicted = _free("predicted", table)
     if ds.problem_type == "regression":
-        table[_free("predicted", table)] = model.predict_index(X)
+        table[predicted] = model.predict_index(X)
     else:
         proba = model.predict_proba(X)
         probs = np.column_stack([1 - proba, proba]) if proba.ndim == 1 else proba
-        table[_free("predicted", table)] = np.asarray(ds.class_names, dtype=object)[probs.argmax(axis=1)]
+        table[predicted] = np.asarray(ds.class_names, dtype=object)[probs.argmax(axis=1)]
         for c, name in enumerate(ds.class_names):
             table[_free(f"P({name})", table)] = probs[:, c]
-    score = _score(run, frame[target], table) if target is not None else None
+    score = _score(run, frame[target], table[predicted]) if target is not None else None
     if target is not None:
         table.insert(len(features), _free(f"actual {target}", table), frame[target].to_numpy())
         notes.append(f"The file has the target column {target}: the predictions are scored against it.")
@@ -362,12 +400,12 @@ def _free(name: str, table: pd.DataFrame) -> str:
     return name if name not in table.columns else f"{name} (model)"
 
 
-def _score(run: Run, actual: pd.Series, table: pd.DataFrame) -> tuple[str, float] | None:
+def _score(run: Run, actual: pd.Series, predicted: pd.Series) -> tuple[str, float] | None:
     """Accuracy (classifiers) or R^2 (regression) of the predictions on the rows with a known target."""
     ds = run.dataset
     if ds.problem_type == "regression":
         y = pd.to_numeric(actual, errors="coerce").to_numpy(dtype=np.float64)
-        pred = table["predicted"].to_numpy(dtype=np.float64)
+        pred = predicted.to_numpy(dtype=np.float64)
         ok = np.isfinite(y)
         if ok.sum() < 2 or np.var(y[ok]) == 0:
             return None
@@ -377,7 +415,7 @@ def _score(run: Run, actual: pd.Series, table: pd.DataFrame) -> tuple[str, float
     known = np.array([v in ds.class_names for v in labels])
     if not known.any():
         return None
-    return ("Accuracy", float(np.mean(labels[known] == table["predicted"].to_numpy(dtype=object)[known])))
+    return ("Accuracy", float(np.mean(labels[known] == predicted.to_numpy(dtype=object)[known])))
 
 
 def _label_text(value) -> str | None:

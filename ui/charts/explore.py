@@ -34,7 +34,8 @@ def class_balance_chart(balance: pd.DataFrame, *, title: str = "Class balance") 
     classes = [str(c) for c in balance["class"]]
     data = balance.assign(label=[f"{c:,} ({s:.1%})" for c, s in zip(balance["count"], balance["share"])])
     top = max(int(balance["count"].max()) if len(balance) else 1, 1)
-    x = alt.X("count:Q", title="Rows", scale=alt.Scale(domain=[0, top * 1.25], nice=False))
+    x = alt.X("count:Q", title="Rows", scale=alt.Scale(domain=[0, top * 1.25], nice=False),
+              axis=alt.Axis(tickCount=6, format="~s"))
     y = alt.Y("class:N", title="Class", sort=classes, scale=alt.Scale(domain=classes))
     base = alt.Chart(data).encode(x=x, y=y)
     bars = base.mark_bar().encode(
@@ -44,7 +45,7 @@ def class_balance_chart(balance: pd.DataFrame, *, title: str = "Class balance") 
                  alt.Tooltip("share:Q", format=".1%")],
     )
     labels = base.mark_text(align="left", dx=4).encode(text="label:N")
-    return alt.layer(bars, labels).properties(title=title, height=max(60, 28 * len(classes)))
+    return alt.layer(bars, labels).properties(title=title, height=alt.Step(28))
 
 
 def target_histogram_chart(bins: pd.DataFrame, *, target_title: str) -> alt.Chart:
@@ -55,6 +56,7 @@ def target_histogram_chart(bins: pd.DataFrame, *, target_title: str) -> alt.Char
         x=alt.X("bin_start:Q", title=target_title, scale=alt.Scale(domain=x_dom, nice=False, zero=False)),
         x2="bin_end:Q",
         y=alt.Y("count:Q", title="Rows", scale=alt.Scale(domain=[0, top])),
+        y2=alt.datum(0),
         tooltip=[alt.Tooltip("bin_start:Q", title="from", format=".4g"),
                  alt.Tooltip("bin_end:Q", title="to", format=".4g"), alt.Tooltip("count:Q", format=",")],
     ).properties(title=alt.TitleParams("Target distribution", subtitle=[target_title]), height=180)
@@ -81,6 +83,7 @@ def histograms_chart(hist: pd.DataFrame, group_names: Sequence[str], *, group_ti
             x=alt.X("bin_start:Q", title=str(feature), scale=alt.Scale(domain=x_dom, nice=False, zero=False)),
             x2="bin_end:Q",
             y=alt.Y("count:Q", title="Rows", stack=None, scale=alt.Scale(domain=[0, top])),
+            y2=alt.datum(0),
             color=color,
             tooltip=[alt.Tooltip("group:N", title=group_title.lower()),
                      alt.Tooltip("bin_start:Q", title="from", format=".4g"),
@@ -132,9 +135,9 @@ def correlation_chart(corr: pd.DataFrame, names: Sequence[str], *, note: str = "
     names = [str(n) for n in names]
     data = corr.assign(label=[f"{r:.2f}" if np.isfinite(r) else "" for r in corr["r"]],
                        strong=np.abs(corr["r"].fillna(0.0)) > 0.6)
-    axis = {"labelLimit": 160}
+    axis = {"labelLimit": 160, "labelOverlap": False}
     base = alt.Chart(data).encode(
-        x=alt.X("a:N", title=None, sort=names, scale=alt.Scale(domain=names), axis=alt.Axis(labelAngle=-40, **axis)),
+        x=alt.X("a:N", title=None, sort=names, scale=alt.Scale(domain=names), axis=alt.Axis(labelAngle=-45, **axis)),
         y=alt.Y("b:N", title=None, sort=names, scale=alt.Scale(domain=names), axis=alt.Axis(**axis)),
     )
     cells = base.mark_rect().encode(
@@ -148,6 +151,6 @@ def correlation_chart(corr: pd.DataFrame, names: Sequence[str], *, note: str = "
             text="label:N",
             color=alt.condition(alt.datum.strong, alt.value("white"), alt.value("#222222")),
         ))
-    side = int(min(560, max(220, 34 * len(names))))
+    cell = alt.Step(int(min(56, max(16, 520 // max(len(names), 1)))))
     title = alt.TitleParams("Correlation between features", subtitle=[note] if note else [])
-    return alt.layer(*layers).properties(title=title, width=side, height=side)
+    return alt.layer(*layers).properties(title=title, width=cell, height=cell)
