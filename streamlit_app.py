@@ -22,9 +22,16 @@ pages = {
         st.Page("pages/train.py", title="Train", icon="🏋️"),
         st.Page("pages/predict.py", title="Predict (what if?)", icon="🔮"),
     ],
+    "Look inside": [
+        st.Page("pages/inside.py", title="Inside the network", icon="🔬"),
+        st.Page("pages/step_by_step.py", title="One example, step by step", icon="👣"),
+    ],
     "The story": [
         st.Page("pages/article.py", title="The article, replayed", icon="📜"),
         st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
+    ],
+    "Keep & share": [
+        st.Page("pages/share.py", title="Share & compare", icon="🔗"),
     ],
 }
 navigation = st.navigation(pages)
