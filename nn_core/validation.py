@@ -49,12 +49,15 @@ def check_features(X, n_features: int | None = None, dtype=np.float64, name: str
     return arr
 
 
-def check_labels(y, output: str, n_outputs: int, n_samples: int) -> np.ndarray:
+def check_labels(y, output: str, n_outputs: int, n_samples: int, require_two_classes: bool = True) -> np.ndarray:
     """Check targets against the output type; return them as an array.
 
     - ``sigmoid``: values exactly 0 or 1, shape ``(n,)`` or ``(n, 1)``.
     - ``softmax``: integers ``0..k-1``, shape ``(n,)``.
     - ``linear``: finite numbers, shape ``(n,)`` (one output) or ``(n, n_outputs)``.
+
+    Training needs at least two classes; a gradient of one example does not
+    (``require_two_classes=False``).
     """
     arr = np.asarray(y)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
@@ -81,7 +84,7 @@ def check_labels(y, output: str, n_outputs: int, n_samples: int) -> np.ndarray:
                 f"A sigmoid output takes labels 0 or 1; found {_show(bad[0])}. "
                 "Use output='softmax' for more than two classes."
             )
-        if values.size < 2:
+        if values.size < 2 and require_two_classes:
             raise ValueError(f"y has only one class ({_show(values[0])}); a classifier needs both 0 and 1.")
         return arr.reshape(-1)
     if output == "softmax":
@@ -98,7 +101,7 @@ def check_labels(y, output: str, n_outputs: int, n_samples: int) -> np.ndarray:
             raise ValueError(
                 f"Label {bad} does not fit a softmax output of {n_outputs} classes; labels must be 0..{n_outputs - 1}."
             )
-        if np.unique(arr).size < 2:
+        if np.unique(arr).size < 2 and require_two_classes:
             raise ValueError(f"y has only one class ({lo}); a classifier needs at least two.")
         return arr.astype(np.int64, copy=False)
     # linear (regression)

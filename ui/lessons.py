@@ -86,8 +86,10 @@ LESSONS: tuple[Lesson, ...] = (
         "If every weight starts at zero, every hidden neuron of a layer computes the same thing and gets the "
         "same gradient, so they stay identical forever: eight neurons worth one.",
         "Open 'Inside the network': every hidden neuron's map is the same.",
-        (Step("Zeros", _gen("xor"), replace(_BASE, hidden=(8,), activation="sigmoid", init="zeros")),
-         Step("Random (Glorot)", _gen("xor"), replace(_BASE, hidden=(8,), activation="sigmoid"))),
+        # 401 points: with exactly balanced classes the very first gradient is exactly zero and
+        # nothing moves at all; one extra point lets the (identical) neurons visibly learn.
+        (Step("Zeros", _gen("xor", n=401), replace(_BASE, hidden=(8,), activation="sigmoid", init="zeros")),
+         Step("Random (Glorot)", _gen("xor", n=401), replace(_BASE, hidden=(8,), activation="sigmoid"))),
     ),
     Lesson(
         "l2", "L2 smooths an overfit boundary",

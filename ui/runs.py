@@ -249,3 +249,8 @@ def reset(run: Run) -> None:
     """
     run.net.reset()
     run._metrics, run._metrics_epoch = None, -1
+
+
+def weights_changed(run: Run) -> None:
+    """Drop the cached metrics after the weights changed outside training (a hand edit)."""
+    run._metrics, run._metrics_epoch = None, -1

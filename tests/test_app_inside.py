@@ -1,0 +1,187 @@
+"""The look-inside pages in a real session (AppTest): fresh, after training, and what the user can do there."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nn_core import datasets
+from tests.conftest import APP
+from ui import inside, runs, state
+
+INSIDE = "pages/inside.py"
+STEP = "pages/step_by_step.py"
+
+
+def with_run(run: runs.Run) -> AppTest:
+    """A session whose active run is ``run`` (built outside, so the test controls every number)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.session_state[state._RUNS] = [run]
+    at.session_state[state._ACTIVE_RUN] = run.id
+    return at
+
+
+def moons_run(hidden=(5, 3), epochs: int = 40, name: str = "moons") -> runs.Run:
+    ds = datasets.load_bundled(name) if name in datasets.BUNDLED else datasets.generate(name, n=150, seed=0)
+    run = runs.new_run(1, ds, None, (), runs.TrainConfig(hidden=hidden))
+    runs.train(run, epochs)
+    return run
+
+
+def frame_with(at: AppTest, column: str, start: int = 0):
+    """The first shown dataframe (from the ``start``-th) having ``column``, and its index."""
+    for k, df in enumerate(at.dataframe):
+        if k >= start and column in df.value.columns:
+            return k, df.value
+    raise AssertionError(f"no dataframe with column {column!r}")
+
+
+@pytest.mark.parametrize("page", [INSIDE, STEP])
+def test_fresh_session_points_to_train(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert "Train one first" in app.info[0].value
+    assert not app.get("vega_lite_chart")
+
+
+def test_pages_after_training_on_the_train_page(app):
+    app.switch_page("pages/train.py").run()
+    app.button(key=state.TRAIN_BUTTON).click().run()
+    assert not app.exception
+    run = state_run(app)
+    assert run.epochs > 0
+    app.switch_page(INSIDE).run()
+    assert not app.exception
+    assert len(app.get("vega_lite_chart")) == 6  # diagram, small maps, large map, boundary, 2 statistics
+    app.switch_page(STEP).run()
+    assert not app.exception
+    assert len(app.dataframe) >= 1 + 2 * len(run.net.weights)
+
+
+def state_run(at: AppTest) -> runs.Run:
+    active = at.session_state[state._ACTIVE_RUN]
+    return next(r for r in at.session_state[state._RUNS] if r.id == active)
+
+
+def test_step_and_play_train_the_active_run():
+    run = moons_run(epochs=5)
+    at = with_run(run)
+    at.switch_page(INSIDE).run()
+    at.button(key=state.INSIDE_STEP).click().run()
+    assert not at.exception and run.epochs == 6
+    assert "6 epochs trained" in " ".join(t.value for t in at.text)
+    at.button(key=state.INSIDE_PLAY).click().run()
+    assert not at.exception and run.epochs == 16
+    assert "16 epochs trained" in " ".join(t.value for t in at.text)
+
+
+def test_edit_a_weight_changes_the_loss_and_restore_puts_it_back():
+    run = moons_run()
+    at = with_run(run)
+    at.switch_page(INSIDE).run()
+    trained_loss = at.metric[0].value
+    weight = run.net.weights[0][0, 0]
+    assert at.number_input(key=state.EDIT_VALUE).value == pytest.approx(weight)
+    at.number_input(key=state.EDIT_VALUE).set_value(6.0).run()
+    assert not at.exception
+    assert run.net.weights[0][0, 0] == 6.0
+    assert at.metric[0].value != trained_loss
+    assert "vs trained" in at.metric[0].delta
+    loss = run.net.loss_and_gradients(run.model.transform(run.dataset.X[run.split[0]]), run.dataset.y[run.split[0]])[0]
+    assert at.metric[0].value == f"{loss:.4f}"
+    assert at.dataframe[-1].value["trained value"].tolist() == [weight]
+    at.button(key=state.EDIT_RESTORE).click().run()
+    assert not at.exception
+    assert run.net.weights[0][0, 0] == weight
+    assert at.metric[0].value == trained_loss
+    assert at.number_input(key=state.EDIT_VALUE).value == pytest.approx(weight)
+
+
+def test_edit_a_bias_by_choosing_it():
+    run = moons_run()
+    at = with_run(run)
+    at.switch_page(INSIDE).run()
+    at.selectbox(key=state.EDIT_LAYER).set_value(1).run()
+    at.selectbox(key=state.EDIT_FROM).set_value(-1).run()
+    at.selectbox(key=state.EDIT_TO).set_value(2).run()
+    assert at.number_input(key=state.EDIT_VALUE).value == pytest.approx(run.net.biases[1][2])
+    at.number_input(key=state.EDIT_VALUE).set_value(-3.0).run()
+    assert run.net.biases[1][2] == -3.0 and not at.exception
+
+
+def test_gradient_check_button():
+    at = with_run(moons_run())
+    at.switch_page(INSIDE).run()
+    at.button(key=state.GRADCHECK_BUTTON).click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Passed")
+    _, table = frame_with(at, "worst relative error")
+    assert table["passes"].all() and len(table) == 6
+
+
+def test_more_than_two_features_choose_the_axes():
+    run = moons_run(hidden=(20,), epochs=3, name="breast_cancer")
+    at = with_run(run)
+    at.switch_page(INSIDE).run()
+    assert not at.exception
+    at.selectbox(key=state.INSIDE_X).set_value(3).run()
+    texts = " ".join(t.value for t in at.text)
+    assert "held at their training medians" in texts
+    assert "first 16" in texts  # the diagram says it cut the 30 inputs and 20 neurons
+    assert not at.exception
+
+
+def test_step_by_step_tables_equal_the_engine():
+    run = moons_run()
+    at = with_run(run)
+    at.switch_page(STEP).run()
+    at.number_input(key=state.STEP_ROW).set_value(9).run()
+    assert not at.exception
+    x = run.model.transform(run.dataset.X[9:10])
+    trace = run.net.trace(x)
+    _, inputs = frame_with(at, "x = (value - mean) / std")
+    np.testing.assert_allclose(inputs["x = (value - mean) / std"], x[0], rtol=1e-12)
+    start = 0
+    for lt in trace.layers:  # forward tables in layer order
+        start, table = frame_with(at, inside.Z_COL, start)
+        np.testing.assert_allclose(table[inside.Z_COL], lt.z[0], rtol=1e-12)
+        np.testing.assert_allclose(table[inside.A_COL], lt.a[0], rtol=1e-12)
+        start += 1
+    step = inside.row_example(run, 9)
+    _, out_back = frame_with(at, inside.DZ_COL)  # the backward pass starts at the output
+    assert out_back[inside.DZ_COL].tolist() == pytest.approx([trace.layers[-1].a[0, 0] - run.dataset.y[9]])
+    assert at.metric[0].value == f"{step.loss:.6g}"
+
+
+def test_step_by_step_single_neuron_and_what_if_point():
+    run = moons_run(hidden=())
+    at = with_run(run)
+    at.session_state[state._WHATIF] = {run.id: {0: 0.5, 1: -0.25}}
+    at.switch_page(STEP).run()
+    assert not at.exception
+    assert len(at.get("latex")) >= 6  # the article's formulas with numbers
+    at.radio(key=state.STEP_SOURCE).set_value("whatif").run()
+    at.selectbox(key=state.STEP_CLASS).set_value(1).run()
+    assert not at.exception
+    step = inside.point_example(run, {0: 0.5, 1: -0.25}, 1)
+    assert at.metric[0].value == f"{step.loss:.6g}"
+
+
+@pytest.mark.parametrize("name", ["plane", "blobs"])
+def test_pages_for_regression_and_multiclass(name):
+    ds = datasets.generate(name, n=150, seed=0, classes=3 if name == "blobs" else 2)
+    run = runs.new_run(1, ds, None, (), runs.TrainConfig(hidden=(4,)))
+    runs.train(run, 10)
+    at = with_run(run)
+    at.switch_page(INSIDE).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 6
+    at.button(key=state.GRADCHECK_BUTTON).click().run()
+    assert not at.exception and at.success
+    at.switch_page(STEP).run()
+    assert not at.exception
+    first, hidden = frame_with(at, inside.Z_COL)
+    _, out = frame_with(at, inside.Z_COL, first + 1)
+    assert len(hidden) == 4 and len(out) == run.net.n_outputs

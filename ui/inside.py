@@ -1,0 +1,700 @@
+"""Logic of the "look inside" views: no Streamlit, plain tables from a run's net.
+
+- ``diagram``: node and edge tables of the network diagram (positions computed
+  here, so the chart builder only draws).
+- ``neuron_maps``: every neuron's output over a plane of two raw features
+  (``net.trace`` on a grid), for the small multiples and the large view.
+- ``ParamRef``, ``set_parameter``, ``restore_parameters``, ``training_fit``:
+  editing one weight or bias by hand, and what it does to the training loss.
+- ``layer_stats``: the per-layer mean |gradient| and |activation| per epoch.
+- ``example_step``: one example's forward and backward pass with the real
+  numbers, from ``net.trace`` and ``net.backward_trace``.
+- ``run_gradient_check``: ``nn_core.gradient_check`` on a sample of the
+  training rows, as a table.
+
+Layers are numbered as the diagram draws them: layer 0 is the inputs, layer
+``k`` (1..L-1) the k-th hidden layer, layer ``L`` the output; weight layer
+``i`` (``net.weights[i]``, shape ``(h_i, h_{i+1})``) connects layer ``i`` to ``i+1``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import nn_core
+from nn_core.gradcheck import PASS_THRESHOLD
+
+from . import runs
+from .boundary import axis_range, held_values
+from .charts import MAX_POINTS
+from .runs import Run
+
+#: Neurons drawn per layer in the diagram and the neuron maps; bigger layers show the first ones.
+MAX_SHOWN = 16
+#: Grid cells per side of a small neuron map (drawn as an image, so cheap to redraw).
+MAP_RESOLUTION = 40
+#: Training rows, most entries per parameter array, and the time budget of the gradient check.
+GRADCHECK_ROWS = 64
+GRADCHECK_ENTRIES = 24
+GRADCHECK_SECONDS = 0.8
+
+
+# ------------------------------------------------------------------- naming
+def layer_title(net: nn_core.MLP, k: int) -> str:
+    """``Inputs``, ``Hidden layer 1``, ..., ``Output`` for layer ``k`` (0..L)."""
+    n_layers = len(net.weights)
+    if k == 0:
+        return "Inputs"
+    return "Output" if k == n_layers else f"Hidden layer {k}"
+
+
+def layer_activation_name(net: nn_core.MLP, k: int) -> str:
+    """The activation of layer ``k`` (1..L): a hidden activation or the output's."""
+    return net.activations[k - 1] if k < len(net.weights) else net.output
+
+
+def output_names(run: Run) -> list[str]:
+    """Names of the output units: ``P(class)`` for classifiers, the target for regression."""
+    ds = run.dataset
+    if ds.problem_type == "regression":
+        return [str(ds.target_name)] * run.net.n_outputs
+    names = ds.class_names or [str(c) for c in range(max(2, run.net.n_outputs))]
+    if run.net.output == "sigmoid":
+        return [f"P({names[1]})"]
+    return [f"P({c})" for c in names]
+
+
+def neuron_names(run: Run, k: int) -> list[str]:
+    """Names of the units of layer ``k``: input names, ``h1.3`` style, or the outputs."""
+    net = run.net
+    if k == 0:
+        return list(run.model.preprocessing.input_names)
+    if k == len(net.weights):
+        return output_names(run)
+    return [f"h{k}.{j + 1}" for j in range(net.layer_sizes[k])]
+
+
+# ------------------------------------------------------------------ diagram
+@dataclass
+class Diagram:
+    """The network diagram as tables.
+
+    ``nodes``: one row per drawn unit (``layer``, ``index``, ``x``, ``y``, ``name``,
+    ``kind`` input/hidden/output, ``bias`` (NaN for inputs), ``activation``, ``layer_title``).
+    ``edges``: one row per drawn weight (``layer`` = weight layer, ``src``, ``dst``,
+    ``x``, ``y``, ``x2``, ``y2``, ``weight``, ``magnitude``, ``sign``, ``src_name``, ``dst_name``).
+    ``labels``: text marks (``x``, ``y``, ``text``, ``role`` title/more).
+    ``hidden_units``: ``{layer title: units not drawn}`` for layers cut at ``MAX_SHOWN``.
+    """
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    labels: pd.DataFrame
+    hidden_units: dict[str, int]
+    max_shown: int
+
+
+def _positions(n: int) -> np.ndarray:
+    """Vertical positions of ``n`` units, centred on 0, top to bottom."""
+    return (n - 1) / 2 - np.arange(n, dtype=np.float64)
+
+
+def diagram(run: Run, max_shown: int = MAX_SHOWN) -> Diagram:
+    """Nodes at ``x = layer``, edges between the drawn units of neighbouring layers."""
+    net = run.net
+    sizes = net.layer_sizes
+    shown = [min(h, max_shown) for h in sizes]
+    ys = [_positions(n) for n in shown]
+    n_layers = len(net.weights)
+    node_rows = []
+    for k, n in enumerate(shown):
+        names = neuron_names(run, k)
+        kind = "input" if k == 0 else ("output" if k == n_layers else "hidden")
+        for j in range(n):
+            node_rows.append({
+                "layer": k, "index": j, "x": float(k), "y": float(ys[k][j]), "name": names[j], "kind": kind,
+                "bias": float(net.biases[k - 1][j]) if k else math.nan,
+                "activation": layer_activation_name(net, k) if k else "input",
+                "layer_title": layer_title(net, k),
+            })
+    edge_frames = []
+    for i, W in enumerate(net.weights):
+        src, dst = np.meshgrid(np.arange(shown[i]), np.arange(shown[i + 1]), indexing="ij")
+        src, dst = src.ravel(), dst.ravel()
+        w = W[src, dst].astype(np.float64)
+        src_names = np.asarray(neuron_names(run, i), dtype=object)
+        dst_names = np.asarray(neuron_names(run, i + 1), dtype=object)
+        edge_frames.append(pd.DataFrame({
+            "layer": i, "src": src, "dst": dst,
+            "x": float(i), "y": ys[i][src], "x2": float(i + 1), "y2": ys[i + 1][dst],
+            "weight": w, "magnitude": np.abs(w), "sign": np.where(w >= 0, "positive", "negative"),
+            "src_name": src_names[src], "dst_name": dst_names[dst],
+        }))
+    top = (max(shown) - 1) / 2
+    label_rows = [{"x": float(k), "y": top + 0.9, "role": "title",
+                   "text": f"{layer_title(net, k)} ({sizes[k]})"} for k in range(len(sizes))]
+    hidden_units = {}
+    for k, (n, h) in enumerate(zip(shown, sizes)):
+        if h > n:
+            hidden_units[layer_title(net, k)] = h - n
+            label_rows.append({"x": float(k), "y": -(n - 1) / 2 - 0.9, "role": "more", "text": f"+{h - n} more"})
+    return Diagram(pd.DataFrame(node_rows), pd.concat(edge_frames, ignore_index=True),
+                   pd.DataFrame(label_rows), hidden_units, max(shown))
+
+
+def diagram_note(d: Diagram) -> str:
+    """The sentence saying which layers were cut to their first units ("" if none)."""
+    if not d.hidden_units:
+        return ""
+    cut = ", ".join(f"{title} ({n} more)" for title, n in d.hidden_units.items())
+    return f"Layers wider than {MAX_SHOWN} show their first {MAX_SHOWN} units only: {cut}."
+
+
+# -------------------------------------------------------------- neuron maps
+@dataclass
+class LayerMap:
+    """One layer's units over the plane: ``values`` ``(ny, nx, shown)`` of the units listed in ``units``."""
+
+    layer: int
+    title: str
+    kind: str  # input, hidden or output
+    activation: str
+    units: list[int]
+    names: list[str]
+    values: np.ndarray
+    total: int
+
+
+@dataclass
+class NeuronMaps:
+    """Every drawn unit's output over a grid of two raw features ``xs`` ``(nx,)`` x ``ys`` ``(ny,)``."""
+
+    x_feature: int
+    y_feature: int
+    xs: np.ndarray
+    ys: np.ndarray
+    layers: list[LayerMap]
+
+    @property
+    def n_maps(self) -> int:
+        return sum(len(m.units) for m in self.layers)
+
+
+def plane_rows(run: Run, x_feature: int, y_feature: int, resolution: int,
+               held: list[float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Raw rows of a ``resolution`` x ``resolution`` grid over two features, the others held.
+
+    Returns ``(xs, ys, rows)``, ``rows`` of shape ``(ny * nx, d)`` in ``meshgrid`` order,
+    over the same ranges as the decision-boundary chart.
+    """
+    if held is None:
+        held = held_values(run)
+    xs = np.linspace(*axis_range(run, x_feature), resolution)
+    ys = np.linspace(*axis_range(run, y_feature), resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    rows = np.tile(np.asarray(held, dtype=np.float64), (gx.size, 1))
+    rows[:, x_feature] = gx.ravel()
+    rows[:, y_feature] = gy.ravel()
+    return xs, ys, rows
+
+
+def neuron_maps(run: Run, x_feature: int, y_feature: int, resolution: int = MAP_RESOLUTION,
+                held: list[float] | None = None, max_shown: int = MAX_SHOWN) -> NeuronMaps:
+    """``net.trace`` over the plane: inputs that vary on it, then each layer's first ``max_shown`` units.
+
+    Inputs that stay constant on the plane (features held fixed) are left out:
+    they would be flat maps.
+    """
+    net = run.net
+    xs, ys, rows = plane_rows(run, x_feature, y_feature, resolution, held)
+    trace = net.trace(run.model.transform(rows))
+    shape = (len(ys), len(xs))
+    inputs = trace.inputs.reshape(*shape, -1)
+    varying = [j for j in range(net.n_inputs) if np.ptp(inputs[..., j]) > 1e-12][:max_shown]
+    names = neuron_names(run, 0)
+    layers = [LayerMap(0, "Inputs (standardized)", "input", "input", varying, [names[j] for j in varying],
+                       inputs[..., varying], net.n_inputs)]
+    for k, lt in enumerate(trace.layers, start=1):
+        units = list(range(min(lt.a.shape[1], max_shown)))
+        kind = "output" if k == len(trace.layers) else "hidden"
+        layers.append(LayerMap(k, layer_title(net, k), kind, layer_activation_name(net, k), units,
+                               neuron_names(run, k)[: len(units)], lt.a.reshape(*shape, -1)[..., units],
+                               lt.a.shape[1]))
+    return NeuronMaps(x_feature, y_feature, xs, ys, layers)
+
+
+def map_cells(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """One row per grid cell and unit: ``neuron`` (name), ``order``, cell edges ``x x2 y y2``, ``value``.
+
+    ``values`` is ``(ny, nx, units)``.
+    """
+    dx = float(np.diff(xs).mean()) if xs.size > 1 else 1.0
+    dy = float(np.diff(ys).mean()) if ys.size > 1 else 1.0
+    gx, gy = np.meshgrid(xs, ys)
+    n_units = values.shape[-1]
+    cells = gx.size
+    return pd.DataFrame({
+        "neuron": np.repeat(np.asarray(names, dtype=object), cells),
+        "order": np.repeat(np.arange(n_units), cells),
+        "x": np.tile((gx - dx / 2).ravel(), n_units), "x2": np.tile((gx + dx / 2).ravel(), n_units),
+        "y": np.tile((gy - dy / 2).ravel(), n_units), "y2": np.tile((gy + dy / 2).ravel(), n_units),
+        "value": np.moveaxis(values, -1, 0).reshape(n_units, -1).ravel(),
+    })
+
+
+def color_domain(activation: str, values: np.ndarray) -> list[float]:
+    """A fixed colour domain ``[low, middle, high]`` for a layer's outputs.
+
+    Bounded activations keep their natural range (tanh [-1, 1], sigmoid and
+    softmax [0, 1]), so a saturated layer looks saturated; unbounded ones
+    (ReLU, linear, standardized inputs) use the layer's largest |value|.
+    """
+    if activation == "tanh":
+        return [-1.0, 0.0, 1.0]
+    if activation in ("sigmoid", "softmax"):
+        return [0.0, 0.5, 1.0]
+    finite = values[np.isfinite(values)]
+    top = float(np.abs(finite).max()) if finite.size else 1.0
+    top = top if top > 1e-12 else 1.0
+    if activation == "relu":
+        return [0.0, top / 2, top]
+    return [-top, 0.0, top]
+
+
+def neuron_options(maps: NeuronMaps) -> list[tuple[int, int]]:
+    """``(layer, unit)`` of every map drawn, the choices of the large view."""
+    return [(m.layer, u) for m in maps.layers for u in m.units]
+
+
+def single_map(maps: NeuronMaps, layer: int, unit: int) -> tuple[LayerMap, np.ndarray, str]:
+    """The layer map holding ``unit`` of ``layer``, the unit's ``(ny, nx)`` values and its name."""
+    lm = next(m for m in maps.layers if m.layer == layer)
+    pos = lm.units.index(unit)
+    return lm, lm.values[..., pos], lm.names[pos]
+
+
+# ------------------------------------------------------------- weight edits
+@dataclass(frozen=True)
+class ParamRef:
+    """One parameter: ``net.weights[layer][frm, to]``, or ``net.biases[layer][to]`` when ``frm`` is None."""
+
+    layer: int
+    to: int
+    frm: int | None = None
+
+    @property
+    def is_bias(self) -> bool:
+        return self.frm is None
+
+
+def param_value(net: nn_core.MLP, ref: ParamRef) -> float:
+    if ref.is_bias:
+        return float(net.biases[ref.layer][ref.to])
+    return float(net.weights[ref.layer][ref.frm, ref.to])
+
+
+def param_label(run: Run, ref: ParamRef) -> str:
+    """``weight Glucose -> h1.3`` or ``bias of h1.3`` (plain text: may hold a column name)."""
+    to = neuron_names(run, ref.layer + 1)[ref.to]
+    if ref.is_bias:
+        return f"bias of {to}"
+    return f"weight {neuron_names(run, ref.layer)[ref.frm]} -> {to}"
+
+
+def _write(net: nn_core.MLP, ref: ParamRef, value: float) -> None:
+    # in place: these are the arrays the net (and its optimizer) use
+    if ref.is_bias:
+        net.biases[ref.layer][ref.to] = value
+    else:
+        net.weights[ref.layer][ref.frm, ref.to] = value
+
+
+def set_parameter(run: Run, ref: ParamRef, value: float, originals: dict[ParamRef, float]) -> None:
+    """Write ``value`` into the net; the trained value goes into ``originals`` the first time.
+
+    Raises ``ValueError`` for a value that is not a finite number.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError("A weight must be a finite number.")
+    originals.setdefault(ref, param_value(run.net, ref))
+    _write(run.net, ref, value)
+    if value == originals[ref]:
+        del originals[ref]
+    runs.weights_changed(run)
+
+
+def restore_parameters(run: Run, originals: dict[ParamRef, float]) -> None:
+    """Put every edited parameter back to its trained value and forget the edits."""
+    for ref, value in originals.items():
+        _write(run.net, ref, value)
+    originals.clear()
+    runs.weights_changed(run)
+
+
+@contextmanager
+def trained_values(net: nn_core.MLP, originals: Mapping[ParamRef, float]) -> Iterator[None]:
+    """Within the block the net has its trained values back; the edits return after it."""
+    edited = {ref: param_value(net, ref) for ref in originals}
+    for ref, value in originals.items():
+        _write(net, ref, value)
+    try:
+        yield
+    finally:
+        for ref, value in edited.items():
+            _write(net, ref, value)
+
+
+def edits_table(run: Run, originals: Mapping[ParamRef, float]) -> pd.DataFrame:
+    """The edited parameters: what, trained value, value now."""
+    return pd.DataFrame({
+        "parameter": [param_label(run, r) for r in originals],
+        "trained value": list(originals.values()),
+        "now": [param_value(run.net, r) for r in originals],
+    })
+
+
+def training_fit(run: Run) -> dict[str, float | str]:
+    """Training objective (as training reports it, penalties included) and accuracy or R² on the training rows."""
+    ds, cfg = run.dataset, run.config
+    idx = run.split[0]
+    X = run.model.transform(ds.X[idx])
+    loss, _, _ = run.net.loss_and_gradients(X, ds.y[idx], l2=cfg.l2, l1=cfg.l1)
+    pred = run.net.predict(X)
+    if ds.problem_type == "regression":
+        return {"loss": float(loss), "metric": "R²", "value": nn_core.metrics.r2_score(ds.y[idx], pred)}
+    return {"loss": float(loss), "metric": "accuracy", "value": float(np.mean(pred == ds.y[idx]))}
+
+
+# -------------------------------------------------------------- layer stats
+def layer_stats(run: Run, limit: int = MAX_POINTS) -> tuple[pd.DataFrame, str]:
+    """Long table ``epoch``, ``layer``, ``statistic`` (gradient/activation), ``value``; and a note.
+
+    ``grad_mean_abs[e][i]`` is the mean |dL/dW_i| of weight layer ``i``, drawn as
+    the layer it feeds (``i + 1``); ``activation_mean_abs[e][i]`` the mean |a| of
+    that layer. Long runs keep every k-th epoch (and the last) so each
+    statistic stays within ``limit`` points.
+    """
+    h = run.history
+    n_epochs, n_layers = len(h.grad_mean_abs), len(run.net.weights)
+    titles = [layer_title(run.net, k) for k in range(1, n_layers + 1)]
+    if n_epochs == 0:
+        return pd.DataFrame(columns=["epoch", "layer", "statistic", "value"]), ""
+    stride = max(1, math.ceil(n_epochs * n_layers / limit))
+    keep = sorted(set(range(0, n_epochs, stride)) | {n_epochs - 1})
+    frames = []
+    for name, table in (("gradient", h.grad_mean_abs), ("activation", h.activation_mean_abs)):
+        values = np.asarray([table[e] for e in keep], dtype=np.float64)
+        frames.append(pd.DataFrame({
+            "epoch": np.repeat(np.asarray(keep) + 1, n_layers),
+            "layer": np.tile(np.asarray(titles, dtype=object), len(keep)),
+            "statistic": name, "value": values.ravel(),
+        }))
+    note = f"Every {stride}th epoch is drawn (of {n_epochs:,})." if stride > 1 else ""
+    return pd.concat(frames, ignore_index=True), note
+
+
+# -------------------------------------------------------- one example, step by step
+@dataclass
+class LayerStep:
+    """Weight layer ``index`` for one example: forward values, then the backward pass.
+
+    ``a_in`` ``(h_i,)``; ``W`` ``(h_i, h_{i+1})``; ``b``, ``z``, ``a``, ``dz``, ``db`` ``(h_{i+1},)``;
+    ``dW`` like ``W`` (penalties included); ``da`` (dL/da) and ``fprime`` (f'(z))
+    for hidden layers, None for the output (its dL/dz is ``p - y`` directly).
+    """
+
+    index: int
+    title: str
+    activation: str
+    in_names: list[str]
+    out_names: list[str]
+    a_in: np.ndarray
+    W: np.ndarray
+    b: np.ndarray
+    z: np.ndarray
+    a: np.ndarray
+    dz: np.ndarray
+    dW: np.ndarray
+    db: np.ndarray
+    da: np.ndarray | None
+    fprime: np.ndarray | None
+
+
+@dataclass
+class ExampleStep:
+    """One example through the net: its inputs, every layer, the loss and one SGD step's size."""
+
+    feature_names: list[str]
+    input_names: list[str]
+    raw: np.ndarray  # (n_inputs,) the inputs before standardizing (raw features, then derived)
+    mean: np.ndarray
+    scale: np.ndarray
+    x: np.ndarray  # (n_inputs,) standardized: what the net sees
+    target: float  # class index or value
+    target_text: str
+    output: str  # the net's output activation
+    layers: list[LayerStep]
+    loss: float  # the data loss of this example alone
+    penalty: float  # the L2/L1 penalty the training objective adds
+    learning_rate: float
+    l2: float
+    l1: float
+
+
+def backward_one(net: nn_core.MLP, x: np.ndarray, target, l2: float = 0.0, l1: float = 0.0) -> nn_core.BackwardTrace:
+    """``net.backward_trace`` of one standardized row ``x`` ``(1, n_inputs)`` and its label."""
+    return net.backward_trace(np.asarray(x, dtype=np.float64).reshape(1, -1), np.asarray([target]), l2=l2, l1=l1)
+
+
+def example_step(run: Run, raw_row, target) -> ExampleStep:
+    """Forward (``net.trace``) and backward (``net.backward_trace``) on one raw row with its label."""
+    net, pre, cfg = run.net, run.model.preprocessing, run.config
+    raw_row = pre.raw_matrix(np.asarray(raw_row, dtype=np.float64).reshape(1, -1))
+    x = pre.transform(raw_row)
+    trace = net.trace(x)
+    plain = backward_one(net, x, target)
+    full = backward_one(net, x, target, l2=cfg.l2, l1=cfg.l1)
+    n_layers = len(net.weights)
+    layers = []
+    for i in range(n_layers):
+        a_in = trace.inputs[0] if i == 0 else trace.layers[i - 1].a[0]
+        lt, g = trace.layers[i], full.layers[i]
+        da = fprime = None
+        if i < n_layers - 1:
+            da = (full.layers[i + 1].dz @ net.weights[i + 1].T)[0]
+            fprime = net.layer_activation(i).derivative(lt.z.copy(), lt.a.copy())[0]
+        layers.append(LayerStep(
+            i, layer_title(net, i + 1), layer_activation_name(net, i + 1), neuron_names(run, i),
+            neuron_names(run, i + 1), a_in.copy(), net.weights[i].copy(), net.biases[i].copy(),
+            lt.z[0].copy(), lt.a[0].copy(), g.dz[0].copy(), g.dW.copy(), g.db.copy(), da, fprime,
+        ))
+    ds = run.dataset
+    if ds.problem_type == "regression":
+        target_text = f"{float(target):.4g}"
+    else:
+        target_text = (ds.class_names or [str(c) for c in range(ds.n_classes)])[int(target)]
+    return ExampleStep(
+        list(pre.feature_names), list(pre.input_names), x[0] * pre.scale + pre.mean, pre.mean.copy(),
+        pre.scale.copy(), x[0].copy(), float(target), target_text, net.output, layers, float(plain.loss),
+        float(full.loss - plain.loss), float(cfg.learning_rate), float(cfg.l2), float(cfg.l1),
+    )
+
+
+def row_example(run: Run, row: int) -> ExampleStep:
+    """``example_step`` for data row ``row`` with its real label."""
+    ds = run.dataset
+    if not 0 <= row < ds.n_samples:
+        raise ValueError(f"There is no row {row}; the data has rows 0 to {ds.n_samples - 1}.")
+    return example_step(run, ds.X[row], ds.y[row])
+
+
+def point_example(run: Run, point: Mapping[int, float], target) -> ExampleStep:
+    """``example_step`` for a what-if point (missing features at their training medians)."""
+    return example_step(run, held_values(run, dict(point)), target)
+
+
+def input_table(step: ExampleStep) -> pd.DataFrame:
+    """The inputs: symbol, name, value, training mean and std, and the standardized x the net sees."""
+    return pd.DataFrame({
+        "symbol": [f"x_{j + 1}" for j in range(len(step.x))],
+        "input": step.input_names,
+        "value": step.raw,
+        "training mean": step.mean,
+        "training std": step.scale,
+        "x = (value - mean) / std": step.x,
+    })
+
+
+Z_COL = "z = Σ w·a + b"
+A_COL = "a = f(z)"
+DZ_COL = "dL/dz"
+
+
+def forward_table(layer: LayerStep) -> pd.DataFrame:
+    """One row per unit of the layer: its bias, ``z`` and ``a``."""
+    return pd.DataFrame({"unit": layer.out_names, "bias b": layer.b, Z_COL: layer.z, A_COL: layer.a})
+
+
+def matrix_table(matrix: np.ndarray, rows: list[str], columns: list[str]) -> pd.DataFrame:
+    """A weight-shaped matrix with named rows (from) and columns (to)."""
+    return pd.DataFrame(matrix, index=pd.Index(rows, name="from"), columns=columns)
+
+
+def backward_table(layer: LayerStep, learning_rate: float) -> pd.DataFrame:
+    """One row per unit: (hidden) dL/da and f'(z), then dL/dz, dL/db and the bias's SGD step."""
+    frame = pd.DataFrame({"unit": layer.out_names})
+    if layer.da is not None:
+        frame["dL/da"] = layer.da
+        frame["f'(z)"] = layer.fprime
+    frame[DZ_COL] = layer.dz
+    frame["dL/db"] = layer.db
+    frame["step for b: -lr·dL/db"] = -learning_rate * layer.db
+    return frame
+
+
+def prediction_text(run: Run, step: ExampleStep) -> str:
+    """What the output says for this example, in words (plain text)."""
+    out = step.layers[-1].a
+    ds = run.dataset
+    if step.output == "linear":
+        return f"Predicted {ds.target_name} = {out[0]:.4g} (actual {step.target_text})"
+    names = ds.class_names or [str(c) for c in range(ds.n_classes)]
+    if step.output == "sigmoid":
+        k = int(out[0] >= 0.5)
+        p = out[0] if k else 1.0 - out[0]
+    else:
+        k = int(out.argmax())
+        p = out[k]
+    return f"Predicted class {names[k]} with probability {p:.3f} (actual {step.target_text})"
+
+
+# ------------------------------------------------------ the single neuron in LaTeX
+def tex_number(v: float, digits: int = 4) -> str:
+    """A number for LaTeX: ``4`` significant digits, ``1.2 \\times 10^{-5}`` for tiny or huge."""
+    text = f"{v:.{digits}g}"
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exp)}}}"
+    return text
+
+
+def _p(v: float) -> str:
+    """A number in parentheses when negative, for substituting into a product."""
+    t = tex_number(v)
+    return f"({t})" if v < 0 else t
+
+
+def single_neuron_latex(step: ExampleStep, max_inputs: int = 10) -> list[str] | None:
+    """The article's single neuron with the numbers substituted, one LaTeX line per step.
+
+    Only for a net without hidden layers, a sigmoid or linear output and at
+    most ``max_inputs`` inputs (else None). Symbols only (``x_1``, ``w_1``): no
+    user text ever enters the LaTeX.
+    """
+    if len(step.layers) != 1 or step.output not in ("sigmoid", "linear") or len(step.x) > max_inputs:
+        return None
+    layer = step.layers[0]
+    w, b, x = layer.W[:, 0], float(layer.b[0]), step.x
+    z, a, dz = float(layer.z[0]), float(layer.a[0]), float(layer.dz[0])
+    y, lr = step.target, step.learning_rate
+    n = len(x)
+    terms = " + ".join(f"w_{j + 1} x_{j + 1}" for j in range(n))
+    numbers = " + ".join(f"{_p(w[j])} \\cdot {_p(x[j])}" for j in range(n))
+    lines = [rf"z = {terms} + b = {numbers} + {_p(b)} = {tex_number(z)}"]
+    if step.output == "sigmoid":
+        lines += [
+            rf"p = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = \frac{{1}}{{1 + e^{{{tex_number(-z)}}}}} = {tex_number(a)}",
+            rf"L = -\left(y \log p + (1 - y) \log(1 - p)\right) = -\left({tex_number(y)} \cdot \log {tex_number(a)}"
+            rf" + {tex_number(1 - y)} \cdot \log {tex_number(1 - a)}\right) = {tex_number(step.loss)}",
+            rf"\frac{{\partial L}}{{\partial z}} = p - y = {tex_number(a)} - {tex_number(y)} = {tex_number(dz)}",
+        ]
+        err = "(p - y)"
+    else:
+        lines += [
+            rf"\hat y = z = {tex_number(a)}",
+            rf"L = (\hat y - y)^2 = ({tex_number(a)} - {_p(y)})^2 = {tex_number(step.loss)}",
+            rf"\frac{{\partial L}}{{\partial z}} = 2(\hat y - y) = 2 \cdot {_p(a - y)} = {tex_number(dz)}",
+        ]
+        err = r"\frac{\partial L}{\partial z}"
+    pen_sym = (r" + \lambda_2 w_i" if step.l2 else "") + (r" + \lambda_1 \operatorname{sign}(w_i)" if step.l1 else "")
+    for j in range(n):
+        pen = (f" + {tex_number(step.l2)} \\cdot {_p(w[j])}" if step.l2 else "") + (
+            f" + {tex_number(step.l1)} \\cdot {_p(float(np.sign(w[j])))}" if step.l1 else "")
+        sym = pen_sym.replace("w_i", f"w_{j + 1}")
+        lines.append(
+            rf"\frac{{\partial L}}{{\partial w_{j + 1}}} = {err}\, x_{j + 1}{sym} = {_p(dz)} \cdot {_p(x[j])}{pen}"
+            rf" = {tex_number(layer.dW[j, 0])}"
+        )
+    lines.append(rf"\frac{{\partial L}}{{\partial b}} = {err} = {tex_number(layer.db[0])}")
+    for j in range(n):
+        lines.append(
+            rf"w_{j + 1} \leftarrow w_{j + 1} - \eta \frac{{\partial L}}{{\partial w_{j + 1}}} = {tex_number(w[j])}"
+            rf" - {tex_number(lr)} \cdot {_p(layer.dW[j, 0])} = {tex_number(w[j] - lr * layer.dW[j, 0])}"
+        )
+    lines.append(
+        rf"b \leftarrow b - \eta \frac{{\partial L}}{{\partial b}} = {tex_number(b)} - {tex_number(lr)} \cdot"
+        rf" {_p(layer.db[0])} = {tex_number(b - lr * layer.db[0])}"
+    )
+    return lines
+
+
+def symbol_legend(step: ExampleStep) -> pd.DataFrame:
+    """``x_1`` -> the real input name (plain text, beside the LaTeX), and ``w_j`` -> its weight."""
+    legend = [("x_" + str(j + 1), f"{name} (standardized)") for j, name in enumerate(step.input_names)]
+    legend += [("w_" + str(j + 1), f"weight of {name}") for j, name in enumerate(step.input_names)]
+    legend += [("b", "bias"), ("y", f"the label: {step.target_text}"), ("η (eta)", "learning rate")]
+    return pd.DataFrame(legend, columns=["symbol", "means"])
+
+
+# ----------------------------------------------------------- gradient check
+@dataclass
+class GradCheck:
+    """The gradient check's outcome: one row per parameter array, and what it used."""
+
+    table: pd.DataFrame  # parameter, connects, shape, entries checked, worst relative error, passes
+    rows: int
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.table["passes"].all())
+
+
+def gradcheck_rows(run: Run, rows: int = GRADCHECK_ROWS, seed: int = 0) -> np.ndarray:
+    """A seeded sample of training rows; a classifier's sample always holds two classes (the loss needs them)."""
+    idx = run.split[0]
+    if len(idx) <= rows:
+        return idx
+    sample = np.sort(np.random.default_rng(seed).choice(idx, size=rows, replace=False))
+    y = run.dataset.y
+    if run.dataset.problem_type != "regression" and np.unique(y[sample]).size < 2:
+        other = idx[y[idx] != y[sample[0]]]
+        sample = np.sort(np.r_[sample[:-1], other[:1]])
+    return sample
+
+
+def run_gradient_check(run: Run, rows: int = GRADCHECK_ROWS, max_entries: int = GRADCHECK_ENTRIES,
+                       seconds: float = GRADCHECK_SECONDS, seed: int = 0) -> GradCheck:
+    """``nn_core.gradient_check`` on a sample of the training rows, with the run's penalties.
+
+    Each checked entry costs four loss evaluations (the four-point stencil);
+    one evaluation is timed first, and big nets check fewer entries per
+    array (at least 1, at most ``max_entries``) to stay near ``seconds``.
+    """
+    ds, cfg, net = run.dataset, run.config, run.net
+    idx = gradcheck_rows(run, rows, seed)
+    X, y = run.model.transform(ds.X[idx]), ds.y[idx]
+    started = time.perf_counter()
+    net.loss_and_gradients(X, y, l2=cfg.l2, l1=cfg.l1)
+    one = time.perf_counter() - started
+    entries = int(np.clip(seconds / max(one * 4 * 2 * len(net.weights), 1e-9), 1, max_entries))
+    started = time.perf_counter()
+    errors = nn_core.gradient_check(net, X, y, l2=cfg.l2, l1=cfg.l1, max_entries=entries, seed=seed)
+    seconds = time.perf_counter() - started
+    table_rows = []
+    for name, err in errors.items():
+        i = int(name[1:])
+        param = net.weights[i] if name[0] == "W" else net.biases[i]
+        what = "weights" if name[0] == "W" else "biases"
+        table_rows.append({
+            "parameter": name,
+            "connects": f"{what}: {layer_title(net, i)} -> {layer_title(net, i + 1)}",
+            "shape": " x ".join(str(s) for s in param.shape),
+            "entries checked": min(param.size, entries),
+            "worst relative error": err,
+            "passes": bool(err < PASS_THRESHOLD),
+        })
+    return GradCheck(pd.DataFrame(table_rows), len(idx), seconds)
+
+
+def parameter_fingerprint(net: nn_core.MLP) -> tuple[float, ...]:
+    """A cheap summary of the parameters: a stored check is shown only while it still matches."""
+    return tuple(float(np.sum(p, dtype=np.float64)) for p in net.parameters)
