@@ -59,6 +59,7 @@ def points_for(run: Run, x_feature: int, y_feature: int, show_test: bool = True)
     if len(points) > MAX_POINTS:
         points = points.sample(MAX_POINTS, random_state=0)
         note = f"Showing a random {MAX_POINTS:,} of {sum(len(i) for _, i in parts):,} rows."
+    points.attrs["tooltip"] = [("px", ds.feature_names[x_feature]), ("py", ds.feature_names[y_feature])]
     return points, note
 
 

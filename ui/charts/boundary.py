@@ -119,12 +119,15 @@ def decision_boundary(
         tip = [alt.Tooltip("class:N", title="predicted"), alt.Tooltip("confidence:Q", format=".3f")]
     elif problem_type == "binary":
         name1 = class_names[1] if class_names else "1"
-        fill = alt.Color("p:Q", title=f"P({name1})", scale=alt.Scale(domain=[0, 1], range=PROBA_RANGE))
+        # a short gradient, so the three legends on the right fit beside the plot
+        fill = alt.Color("p:Q", title=f"P({name1})", scale=alt.Scale(domain=[0, 1], range=PROBA_RANGE),
+                         legend=alt.Legend(gradientLength=120))
         extra = {"opacity": alt.value(0.8)}
         tip = [alt.Tooltip("p:Q", title=f"P({name1})", format=".3f")]
     else:
         dom = list(value_domain) if value_domain else [float(cells["value"].min()), float(cells["value"].max())]
-        fill = alt.Color("value:Q", title="Predicted", scale=alt.Scale(domain=dom, scheme="viridis"))
+        fill = alt.Color("value:Q", title="Predicted", scale=alt.Scale(domain=dom, scheme="viridis"),
+                         legend=alt.Legend(gradientLength=120))
         extra = {"opacity": alt.value(0.8)}
         tip = [alt.Tooltip("value:Q", title="predicted", format=".3f")]
     tip = [alt.Tooltip("cx:Q", title=x_title, format=".3g"), alt.Tooltip("cy:Q", title=y_title, format=".3g"), *tip]
@@ -147,8 +150,10 @@ def decision_boundary(
             pcolor = alt.Color("label:Q", title="Actual", scale=alt.Scale(
                 domain=list(value_domain) if value_domain else None, scheme="viridis"), legend=None)
         else:
+            # multi-class: the same colours as the "Predicted class" legend, so no second legend
             pcolor = alt.Color("label:N", title="Class", scale=alt.Scale(
-                domain=class_names, range=class_colors(len(class_names))))
+                domain=class_names, range=class_colors(len(class_names))),
+                legend=None if problem_type == "multiclass" else alt.Legend())
         parts = sorted(points["part"].unique().tolist())
         layers.append(
             alt.Chart(points).mark_point(filled=True, size=38, strokeWidth=0.8, stroke="white").encode(

@@ -21,6 +21,8 @@ from . import CLASS_COLORS, MAX_POINTS, class_colors, padded_domain, sample_rows
 
 PART_COLORS = {"train": CLASS_COLORS[0], "validation": CLASS_COLORS[5]}
 METRIC_TITLES = {"accuracy": "validation accuracy", "r2": "validation R²"}
+#: Decision thresholds offered for a binary classifier.
+THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(1, 100))
 
 
 # ------------------------------------------------------------------ loss curves
@@ -66,7 +68,7 @@ def loss_y_domain(history: History, log: bool = False) -> list[float]:
 
 
 def loss_chart(history: History, *, x_max: int, y_domain: list[float], log: bool = False,
-               loss_name: str = "loss", height: int = 320) -> alt.LayerChart:
+               loss_name: str = "loss", height: int = 380) -> alt.LayerChart:
     """Training and validation loss per epoch; hovering shows the epoch's values.
 
     ``x_max`` fixes the epoch axis (the target epoch while training, so the
@@ -78,11 +80,13 @@ def loss_chart(history: History, *, x_max: int, y_domain: list[float], log: bool
     long = frame.melt(id_vars="epoch", value_vars=parts, var_name="part", value_name="loss").dropna()
     if log:
         long = long[long["loss"] > 0]
-    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, max(int(x_max), 1)], nice=False))
+    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, max(int(x_max), 1)], nice=False),
+              axis=alt.Axis(format="d", tickMinStep=1))
     y_scale = alt.Scale(domain=list(y_domain), type="log" if log else "linear", clamp=True, nice=False)
     lines = alt.Chart(long).mark_line(strokeWidth=2, clip=True).encode(
         x=x,
-        y=alt.Y("loss:Q", title=f"{loss_name}{' (log scale)' if log else ''}", scale=y_scale),
+        y=alt.Y("loss:Q", title=f"{loss_name}{' (log scale)' if log else ''}", scale=y_scale,
+                axis=alt.Axis(format=".3~g")),
         color=alt.Color("part:N", title=None, scale=alt.Scale(
             domain=parts, range=[PART_COLORS[p] for p in parts]), legend=alt.Legend(orient="top")),
     )
@@ -257,6 +261,14 @@ def predicted_actual_chart(actual: np.ndarray, predicted: np.ndarray, target_nam
 
 
 # --------------------------------------------------------------------- tables
+def number(value: float, digits: int = 3, signed: bool = False) -> str:
+    """A metric for display: fixed decimals, or 3 significant digits when huge (a diverged net)."""
+    if not np.isfinite(value):
+        return str(value)
+    sign = "+" if signed else ""
+    return f"{value:{sign}.{digits}f}" if abs(value) < 1e4 else f"{value:{sign}.3g}"
+
+
 def parts_table(report: dict, problem_type: str) -> pd.DataFrame:
     """Train / validation / test side by side (a gap between train and the others is overfitting)."""
     rows = []

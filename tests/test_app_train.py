@@ -1,0 +1,203 @@
+"""The Train page in a simulated session (AppTest): train, continue, step, reset, presets, errors."""
+
+import time
+
+import pytest
+
+from ui import presets, state
+from ui.runs import evaluate, held_out_part
+
+TRAIN_PAGE = "pages/train.py"
+
+
+def _on_train(app):
+    app.switch_page(TRAIN_PAGE).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _runs(at):
+    return at.session_state[state._RUNS]
+
+
+def _active(at):
+    active = at.session_state[state._ACTIVE_RUN]
+    return next(r for r in _runs(at) if r.id == active)
+
+
+def _train(at):
+    at.button(key=state.TRAIN_BUTTON).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_train_button_trains_the_defaults_to_080_and_shows_results(app):
+    at = _on_train(app)
+    assert at.button(key=state.TRAIN_BUTTON).label == "Train"
+    assert len(at.get("vega_lite_chart")) == 0
+    started = time.perf_counter()
+    _train(at)
+    seconds = time.perf_counter() - started
+    print(f"\nTrain press to finished default run (AppTest): {seconds:.2f} s")
+
+    runs = _runs(at)
+    assert len(runs) == 1
+    run = _active(at)
+    assert run.epochs == 300 and run.history.status == "completed"
+    assert run.architecture == "2-8-8-1"
+    assert held_out_part(run) == "test"
+    assert evaluate(run)["test"]["accuracy"] >= 0.80
+    assert not at.error
+    labels = [m.label for m in at.metric]
+    assert {"Accuracy", "ROC AUC"} <= set(labels) and len(labels) >= 5
+    # loss, boundary, confusion matrix, ROC
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_continue_and_step_add_epochs_and_reset_starts_over(app):
+    at = _train(_on_train(app))
+    at.number_input(key=state.EPOCHS).set_value(50).run()
+    at.button(key=state.CONTINUE_BUTTON).click().run()
+    assert not at.exception, at.exception
+    assert _active(at).epochs == 350
+    at.button(key=state.STEP_BUTTON).click().run()
+    assert _active(at).epochs == 351
+    assert len(_runs(at)) == 1  # the same run, trained on
+
+    at.button(key=state.RESET_BUTTON).click().run()
+    assert not at.exception, at.exception
+    assert _active(at).epochs == 0 and len(_runs(at)) == 1
+    assert any("untrained" in i.value for i in at.info)
+    at.button(key=state.STEP_BUTTON).click().run()
+    assert _active(at).epochs == 1
+
+
+def test_diverging_run_shows_the_message_and_keeps_previous_runs(app):
+    at = _train(_on_train(app))
+    first = _active(at)
+    at.session_state[state.SOURCE] = "generated"
+    at.session_state[state.GENERATOR] = "plane"
+    at.run()
+    at.selectbox(key=state.OPTIMIZER).set_value("sgd")
+    at.select_slider(key=state.LEARNING_RATE).set_value(10.0).run()
+    _train(at)
+    runs = _runs(at)
+    assert len(runs) == 2 and runs[0] is first and first.epochs == 300
+    assert _active(at).history.status == "diverged"
+    assert any("diverged" in e.value for e in at.error)
+    assert any(m.label == "R²" for m in at.metric)
+
+
+def test_bad_hidden_text_is_an_error_and_train_is_off(app):
+    at = _train(_on_train(app))
+    at.text_input(key=state.HIDDEN).set_value("8, x").run()
+    assert not at.exception
+    assert any("whole numbers" in e.value for e in at.error)
+    assert at.button(key=state.TRAIN_BUTTON).disabled
+    assert len(_runs(at)) == 1  # the previous run stays
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_a_net_over_the_cap_is_refused_with_what_to_change(app):
+    at = _on_train(app)
+    at.text_input(key=state.HIDDEN).set_value("1000, 1000").run()
+    assert any("parameters" in w.value for w in at.warning)
+    _train(at)
+    assert any("fewer or narrower" in e.value for e in at.error)
+    assert not _runs(at)
+
+
+def test_too_many_epochs_times_rows_is_refused(app):
+    at = _on_train(app)
+    at.number_input(key=state.EPOCHS).set_value(presets.MAX_EPOCHS).run()
+    at.session_state[state.TEST_FRACTION] = 0.0
+    at.session_state[state.VAL_FRACTION] = 0.0
+    at.session_state[state.EPOCHS] = 60_000
+    at.run()
+    _train(at)
+    assert any("epochs at a time" in e.value for e in at.error)
+    assert not _runs(at)
+
+
+def test_article_preset_sets_the_single_neuron_on_diabetes(app):
+    app.session_state[state.BUNDLED] = "penguins"
+    at = _on_train(app)
+    assert at.session_state[state._DATASET].name == "penguins"
+    at.selectbox(key=state.TRAIN_PRESET).set_value(presets.ARTICLE_NEURON).run()
+    at.button(key=state.APPLY_PRESET).click().run()
+    assert at.session_state[state.HIDDEN] == ""
+    assert at.session_state[state.OPTIMIZER] == "sgd"
+    assert at.session_state[state.BUNDLED] == "diabetes"
+    assert at.text_input(key=state.HIDDEN).value == ""
+    _train(at)
+    run = _active(at)
+    assert run.architecture == "2-1" and run.dataset.name == "diabetes"
+    assert evaluate(run)["test"]["accuracy"] >= 0.78
+
+
+def test_multiclass_with_four_features_picks_axes_and_holds_the_rest(app):
+    app.session_state[state.BUNDLED] = "penguins"
+    at = _train(_on_train(app))
+    run = _active(at)
+    assert run.dataset.problem_type == "multiclass"
+    assert any(m.label == "ROC AUC (one-vs-rest)" for m in at.metric)
+    assert any("held at their training medians" in t.value for t in at.text)
+    at.selectbox(key=state.BOUNDARY_X).set_value(2).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key=state.BOUNDARY_Y).value != 2
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_threshold_moves_the_confusion_matrix(app):
+    at = _train(_on_train(app))
+    low = at.get("vega_lite_chart")[2].spec
+    at.select_slider(key=state.THRESHOLD).set_value(0.9).run()
+    assert at.get("vega_lite_chart")[2].spec != low
+    assert not at.exception
+
+
+def test_no_data_set_points_to_explore(app):
+    app.session_state[state._DATASET] = None
+    app.session_state[state.SOURCE] = "upload"  # nothing uploaded: sync keeps no data set
+    at = _on_train(app)
+    assert any("Explore" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", ["pages/data.py", "pages/predict.py"])
+def test_every_page_renders_after_training(app, page):
+    at = _train(_on_train(app))
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    at.switch_page(TRAIN_PAGE).run()
+    assert not at.exception, at.exception
+    assert _active(at).epochs == 300
+
+
+def test_no_held_out_rows_warns_that_scores_flatter(app):
+    at = _on_train(app)
+    at.session_state[state.VAL_FRACTION] = 0.0
+    at.session_state[state.TEST_FRACTION] = 0.0
+    _train(at.run())
+    assert held_out_part(_active(at)) == "train"
+    assert any("flatter" in w.value for w in at.warning)
+
+
+def test_early_stopping_preset_says_which_weights_it_kept(app):
+    at = _on_train(app)
+    at.selectbox(key=state.TRAIN_PRESET).set_value("Regularized, early stopping").run()
+    at.button(key=state.APPLY_PRESET).click().run()
+    _train(at)
+    run = _active(at)
+    assert run.config.patience == 20 and run.epochs < 1000
+    assert any("weights of epoch" in i.value for i in at.info)
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_a_stopped_run_is_shown_as_stopped_with_its_epochs(app):
+    at = _train(_on_train(app))
+    run = _active(at)
+    run.history.status, run.history.message = "stopped", "Stopped after epoch 300 of 600; everything learned so far is kept."
+    at.run()
+    assert any("Stopped after epoch 300" in i.value for i in at.info)
+    at.button(key=state.CONTINUE_BUTTON).click().run()
+    assert _active(at).epochs == 600 and _active(at).history.status == "completed"
