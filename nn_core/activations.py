@@ -7,7 +7,8 @@ The backward pass needs ``f'(z)``; each class computes it from whichever of
 
 Both methods take an optional ``out`` array so the training loop can reuse
 buffers instead of allocating new arrays every step; ``out`` may be ``z``
-itself (the forward pass) but never ``a`` for ``derivative``.
+itself (the forward pass) but never ``a`` for ``derivative``. When given,
+``out`` must receive the result: the next layer reads it from there.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class Tanh(Activation):
         return tanh(z, out=out)
 
     def derivative(self, z, a, out=None):
-        out = np.multiply(a, a, out=out)
+        out = np.square(a, out=out)  # np.multiply(a, a) gives the same bits, up to 2x slower
         return np.subtract(1.0, out, out=out)
 
 

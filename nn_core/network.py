@@ -17,6 +17,17 @@ Shapes, with ``L`` weight layers and ``h_0 = n_inputs, ..., h_L = n_outputs``:
 The training loop (``training.py``) runs exactly these two methods on
 preallocated buffers (``Workspace``), so the path a learner reads is the path
 that trains.
+
+How the code computes it (the bias trick): layer ``i``'s input carries a
+column of ones and its parameters form one block, so each layer is one matrix
+product per direction, the bias included:
+
+      z_{i+1} = [a_i, 1] @ [W_i; b_i]
+      [dL/dW_i; dL/db_i] = [a_i, 1].T @ delta_{i+1}   (the ones sum delta's rows)
+
+All parameters live in one vector (``[W_0, b_0, W_1, b_1, ...]`` flattened):
+``weights[i]`` and ``biases[i]`` are views of it, the block ``[W_i; b_i]`` is
+contiguous, and an optimizer step updates everything in one operation.
 """
 
 from __future__ import annotations
@@ -94,18 +105,31 @@ class Workspace:
     ``z[i]``, ``a[i]`` and ``delta[i]`` have shape ``(n, h_{i+1})``; ``grad_W`` and
     ``grad_b`` have the parameters' shapes. Reusing them avoids allocating
     new arrays on every training step.
+
+    ``inputs[i]`` is layer ``i``'s input with the ones column, ``[a_i, 1]`` of
+    shape ``(n, h_i + 1)``: ``x`` (where ``_forward`` copies the batch) and the
+    hidden ``a[i]`` are views of these without that column. The hidden layers'
+    buffers are column-major (``order="F"``), so such a view is one contiguous
+    block and the elementwise passes run at full speed. ``grad`` is one vector
+    laid out as the net's parameters: ``grad_blocks[i] = [dW_i; db_i]``, and
+    ``grad_W``/``grad_b`` are views of it.
     """
 
     def __init__(self, net: MLP, n: int):
         dt = net.weights[0].dtype
         sizes = net.layer_sizes
+        hidden, n_out = sizes[1:-1], sizes[-1]
         self.n = n
-        self.z = [np.empty((n, h), dtype=dt) for h in sizes[1:]]
-        self.a = [np.empty((n, h), dtype=dt) for h in sizes[1:]]
-        self.delta = [np.empty((n, h), dtype=dt) for h in sizes[1:]]
-        self.deriv = [np.empty((n, h), dtype=dt) for h in sizes[1:-1]]
-        self.grad_W = [np.empty_like(W) for W in net.weights]
-        self.grad_b = [np.empty_like(b) for b in net.biases]
+        self.inputs = [np.ones((n, h + 1), dtype=dt, order="F") for h in sizes[:-1]]
+        self.x = self.inputs[0][:, :-1]
+        self.z = [np.empty((n, h), dtype=dt, order="F") for h in hidden] + [np.empty((n, n_out), dtype=dt)]
+        self.a = [ones[:, :-1] for ones in self.inputs[1:]] + [np.empty((n, n_out), dtype=dt)]
+        self.delta = [np.empty((n, h), dtype=dt, order="F") for h in hidden] + [np.empty((n, n_out), dtype=dt)]
+        self.deriv = [np.empty((n, h), dtype=dt, order="F") for h in hidden]
+        self.grad = np.empty(count_parameters(sizes), dtype=dt)
+        self.grad_blocks = _layer_blocks(self.grad, sizes)
+        self.grad_W = [block[:-1] for block in self.grad_blocks]
+        self.grad_b = [block[-1] for block in self.grad_blocks]
 
 
 class MLP:
@@ -126,6 +150,9 @@ class MLP:
     ----------
     weights : list of ``(h_i, h_{i+1})`` arrays, the ones the net really uses.
     biases : list of ``(h_{i+1},)`` arrays.
+        Both are views of one parameter vector: write into them in place
+        (``net.weights[0][...] = W``). An array assigned in their place is
+        copied into a fresh vector at the next forward pass or ``fit``.
     history : the ``History`` of every ``fit`` since the last ``reset``.
     """
 
@@ -176,12 +203,9 @@ class MLP:
         self.seed = seed
         rng = np.random.default_rng(seed)
         acts = self.activations + [self.output]
-        self.weights: list[np.ndarray] = []
-        self.biases: list[np.ndarray] = []
-        for i, (fan_in, fan_out) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:])):
-            W = initializers.initialize(self.init, acts[i], rng, fan_in, fan_out)
-            self.weights.append(W.astype(self.dtype))
-            self.biases.append(np.zeros(fan_out, dtype=self.dtype))
+        fans = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
+        weights = [initializers.initialize(self.init, acts[i], rng, a, b) for i, (a, b) in enumerate(fans)]
+        self._adopt_parameters(weights, [np.zeros(b) for _, b in fans])
         from .training import History  # local import: training imports network
 
         self.history = History()
@@ -204,6 +228,34 @@ class MLP:
         """``[W0, b0, W1, b1, ...]``: the arrays the optimizer updates."""
         return [p for pair in zip(self.weights, self.biases) for p in pair]
 
+    def _adopt_parameters(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
+        """Copy ``weights`` and ``biases`` into a new parameter vector and make them its views.
+
+        ``_theta`` is ``[W_0, b_0, W_1, b_1, ...]`` flattened, so ``_blocks[i]``,
+        the ``(h_i + 1, h_{i+1})`` matrix ``[W_i; b_i]`` the forward pass multiplies
+        by, is a contiguous view, and ``weights[i] = _blocks[i][:-1]``, ``biases[i] = _blocks[i][-1]``.
+        """
+        theta = np.empty(count_parameters(self.layer_sizes), dtype=self.dtype)
+        blocks = _layer_blocks(theta, self.layer_sizes)
+        for block, W, b in zip(blocks, weights, biases):
+            block[:-1] = W
+            block[-1] = b
+        self._theta, self._blocks = theta, blocks
+        self.weights = [block[:-1] for block in blocks]
+        self.biases = [block[-1] for block in blocks]
+
+    def _parameter_vector(self) -> np.ndarray:
+        """The vector every weight and bias is a view of (the optimizer's one array).
+
+        If an array was assigned in place of ``weights[i]`` or ``biases[i]``, or the
+        views were lost to a deep copy or pickling, the current values are gathered
+        into a new vector first.
+        """
+        theta = self._theta
+        if not all(W.base is theta and b.base is theta for W, b in zip(self.weights, self.biases)):
+            self._adopt_parameters(self.weights, self.biases)
+        return self._theta
+
     def layer_activation(self, i: int) -> Activation:
         """The activation object of weight layer ``i`` (the output's for the last)."""
         return self._hidden[i] if i < len(self._hidden) else self.loss.activation
@@ -221,19 +273,21 @@ class MLP:
         import copy
 
         other = copy.copy(self)
-        other.weights = [W.copy() for W in self.weights]
-        other.biases = [b.copy() for b in self.biases]
+        other._adopt_parameters(self.weights, self.biases)
         other.history = copy.deepcopy(self.history)
         other._training = None
         return other
 
     # ---------------------------------------------------------------- forward
     def _forward(self, X: np.ndarray, ws: Workspace) -> np.ndarray:
-        """Fill ``ws.z`` and ``ws.a`` for a clean batch ``X``; return the output activations."""
-        a = X
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = np.matmul(a, W, out=ws.z[i])
-            z += b
+        """Fill ``ws.z`` and ``ws.a`` for a clean batch ``X``; return the output activations.
+
+        Layer ``i`` is ``z = [a_i, 1] @ [W_i; b_i]``: the bias rides on the ones column.
+        """
+        self._parameter_vector()
+        np.copyto(ws.x, X)
+        for i, block in enumerate(self._blocks):
+            z = np.matmul(ws.inputs[i], block, out=ws.z[i])
             a = self.layer_activation(i).forward(z, out=ws.a[i])
         return a
 
@@ -272,16 +326,18 @@ class MLP:
     def _backward(self, X: np.ndarray, ws: Workspace) -> None:
         """Backpropagate ``ws.delta[-1] = dL/dz_L`` (already set) into ``ws.grad_W``/``ws.grad_b``.
 
-        Needs ``ws.z``/``ws.a`` from ``_forward`` on the same ``X``. Leaves every
+        Needs ``ws`` filled by ``_forward`` on the same ``X``. Leaves every
         layer's ``dL/dz`` in ``ws.delta``.
         """
         for i in range(len(self.weights) - 1, -1, -1):
             delta = ws.delta[i]
-            a_prev = X if i == 0 else ws.a[i - 1]
-            np.matmul(a_prev.T, delta, out=ws.grad_W[i])
-            np.sum(delta, axis=0, out=ws.grad_b[i])
+            # [dW_i; db_i] = [a_i, 1].T @ delta: the ones column sums delta over the rows
+            np.matmul(ws.inputs[i].T, delta, out=ws.grad_blocks[i])
             if i > 0:
-                prev = np.matmul(delta, self.weights[i].T, out=ws.delta[i - 1])
+                # delta @ W_i.T, written transposed into the column-major buffer; np.dot,
+                # unlike np.matmul, hands BLAS the (n, 1) delta of a single output unit
+                prev = ws.delta[i - 1]
+                np.dot(self.weights[i], delta.T, out=prev.T)
                 prev *= self._hidden[i - 1].derivative(ws.z[i - 1], ws.a[i - 1], out=ws.deriv[i - 1])
 
     def _penalty(self, l2: float, l1: float) -> float:
@@ -315,7 +371,7 @@ class MLP:
 
     def _prepare(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         X = check_features(X, self.n_inputs, self.dtype)
-        y = check_labels(y, self.output, self.n_outputs, X.shape[0])
+        y = check_labels(y, self.output, self.n_outputs, X.shape[0], require_two_classes=False)
         return X, self.loss.encode(y, self.n_outputs, self.dtype)
 
     def loss_and_gradients(self, X, y, l2: float = 0.0, l1: float = 0.0):
@@ -382,6 +438,16 @@ class MLP:
 def count_parameters(layer_sizes: Sequence[int]) -> int:
     """Weights plus biases of a net with these layer sizes."""
     return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+def _layer_blocks(vector: np.ndarray, layer_sizes: Sequence[int]) -> list[np.ndarray]:
+    """Views of a parameter-shaped ``vector`` as the blocks ``[W_i; b_i]``, each ``(h_i + 1, h_{i+1})``."""
+    blocks, start = [], 0
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        stop = start + (fan_in + 1) * fan_out
+        blocks.append(vector[start:stop].reshape(fan_in + 1, fan_out))
+        start = stop
+    return blocks
 
 
 def _check_layer_sizes(layer_sizes) -> list[int]:

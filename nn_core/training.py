@@ -155,7 +155,7 @@ def fit(
     if val is not None and not history.val_metric_name:
         history.val_metric_name = "r2" if net.output == "linear" else "accuracy"
     history.status, history.message = "completed", ""
-    params = net.parameters
+    params = [net._parameter_vector()]  # every weight and bias, as one vector: one update per step
     snapshot = [p.copy() for p in params]
     workspaces = _workspaces(net, n, None if full_batch else batch_size)
     val_ws = Workspace(net, val[0].shape[0]) if val is not None else None
@@ -213,6 +213,7 @@ def fit(
                     if not all_finite(params):
                         _diverged(history, params, snapshot, state.epoch)
                     raise
+                params = [net._parameter_vector()]  # the callback may have replaced a weight array
                 if keep_going is False:
                     history.status = "stopped"
                     history.message = f"Stopped after epoch {state.epoch}."
@@ -237,7 +238,7 @@ def _step(net, ws, X, Y, lr, l2, l1, clip_norm, optimizer, params, snapshot) -> 
     loss = net._loss_and_gradients(X, Y, ws, l2, l1)
     if not math.isfinite(loss):
         return loss
-    grads = [g for pair in zip(ws.grad_W, ws.grad_b) for g in pair]
+    grads = [ws.grad]  # laid out as params: every gradient in one vector
     if clip_norm is not None:
         norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
         if norm > clip_norm:
@@ -253,13 +254,13 @@ def _step(net, ws, X, Y, lr, l2, l1, clip_norm, optimizer, params, snapshot) -> 
 def _minibatch_epoch(net, workspaces, X, Y, batch_size, shuffle, rng, lr, l2, l1, clip_norm,
                      optimizer, params, snapshot):
     n = X.shape[0]
-    if shuffle:
-        order = rng.permutation(n)
-        X, Y = X[order], Y[order]
+    order = rng.permutation(n) if shuffle else None
     total = 0.0
     ws = None
     for start in range(0, n, batch_size):
-        xb, yb = X[start : start + batch_size], Y[start : start + batch_size]
+        # each shuffled batch is gathered on its own: no shuffled copy of the whole data set
+        rows = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
+        xb, yb = X[rows], Y[rows]
         ws = workspaces[xb.shape[0]]
         loss = _step(net, ws, xb, yb, lr, l2, l1, clip_norm, optimizer, params, snapshot)
         if not math.isfinite(loss):
@@ -273,8 +274,15 @@ def _record(history: History, ws: Workspace, loss: float, lr: float, seconds: fl
     history.loss.append(loss)
     history.learning_rate.append(lr)
     history.epoch_time.append(seconds)
-    history.grad_mean_abs.append([float(np.abs(g).mean()) for g in ws.grad_W])
-    history.activation_mean_abs.append([float(np.abs(a).mean()) for a in ws.a])
+    history.grad_mean_abs.append([_mean_abs(g) for g in ws.grad_W])
+    # the hidden layers' derivative buffers are free after the step: scratch space for |a|
+    scratch = ws.deriv + [None]
+    history.activation_mean_abs.append([_mean_abs(a, s) for a, s in zip(ws.a, scratch)])
+
+
+def _mean_abs(x: np.ndarray, scratch: np.ndarray | None = None) -> float:
+    """``mean(|x|)``, writing ``|x|`` into ``scratch`` (shaped as ``x``) when given."""
+    return float(np.add.reduce(np.abs(x, out=scratch), axis=None)) / x.size
 
 
 def _undo_last_epoch(history: History, state: _TrainingState) -> None:
@@ -366,7 +374,7 @@ def _training_state(net: MLP, optimizer: str, momentum: float, schedule, seed, e
     if state is None:
         rng = np.random.default_rng(seed if seed is not None else net.seed)
         state = _TrainingState(
-            optimizer=make_optimizer(optimizer, net.parameters, momentum),
+            optimizer=make_optimizer(optimizer, [net._parameter_vector()], momentum),
             optimizer_key=opt_key,
             schedule=make_schedule(schedule, epochs),
             schedule_key=schedule,
@@ -375,7 +383,7 @@ def _training_state(net: MLP, optimizer: str, momentum: float, schedule, seed, e
         net._training = state
         return state
     if state.optimizer_key != opt_key:
-        state.optimizer = make_optimizer(optimizer, net.parameters, momentum)
+        state.optimizer = make_optimizer(optimizer, [net._parameter_vector()], momentum)
         state.optimizer_key = opt_key
     if state.schedule_key != schedule:
         state.schedule = make_schedule(schedule, epochs)

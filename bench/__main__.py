@@ -1,0 +1,35 @@
+"""``python -m bench [training|micro|all] [--reps N] [--tasks small,large] [--no-defaults]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .run import run_micro, run_training
+from .tasks import TASKS
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description="Benchmark nn_core; results go to bench/RESULTS.md.")
+    p.add_argument("what", nargs="?", default="all", choices=["all", "training", "micro"])
+    p.add_argument("--reps", type=int, default=5, help="repetitions per trainer (best kept); at least 5 for RESULTS.md")
+    p.add_argument("--tasks", default=",".join(TASKS), help=f"comma-separated subset of {', '.join(TASKS)}")
+    p.add_argument("--no-defaults", action="store_true", help="skip the library-default-threads table")
+    args = p.parse_args(argv)
+    tasks = [t for t in args.tasks.split(",") if t]
+    unknown = [t for t in tasks if t not in TASKS]
+    if unknown:
+        p.error(f"unknown task(s) {', '.join(unknown)}; choose from {', '.join(TASKS)}")
+    missed = []
+    if args.what in ("all", "training"):
+        missed = run_training(args.reps, tasks, with_defaults=not args.no_defaults)
+    if args.what in ("all", "micro"):
+        run_micro()
+    if missed:
+        print("targets missed: " + "; ".join(missed))
+    print("wrote bench/RESULTS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
