@@ -18,20 +18,20 @@ state.sync_dataset()
 
 pages = {
     "Learn": [
-        st.Page("pages/data.py", title="Explore data", icon="📊", default=True),
-        st.Page("pages/train.py", title="Train", icon="🏋️"),
-        st.Page("pages/predict.py", title="Predict (what if?)", icon="🔮"),
+        st.Page("pages/data.py", title="Explore data", icon=":material/table_chart:", default=True),
+        st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+        st.Page("pages/predict.py", title="Predict (what if?)", icon=":material/tune:"),
     ],
     "Look inside": [
-        st.Page("pages/inside.py", title="Inside the network", icon="🔬"),
-        st.Page("pages/step_by_step.py", title="One example, step by step", icon="👣"),
+        st.Page("pages/inside.py", title="Inside the network", icon=":material/hub:"),
+        st.Page("pages/step_by_step.py", title="One example, step by step", icon=":material/footprint:"),
     ],
     "The story": [
-        st.Page("pages/article.py", title="The article, replayed", icon="📜"),
-        st.Page("pages/lessons.py", title="Lessons", icon="🎓"),
+        st.Page("pages/article.py", title="The article, replayed", icon=":material/history_edu:"),
+        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
     ],
     "Keep & share": [
-        st.Page("pages/share.py", title="Share & compare", icon="🔗"),
+        st.Page("pages/share.py", title="Share & compare", icon=":material/share:"),
     ],
 }
 navigation = st.navigation(pages)

@@ -24,7 +24,7 @@ st.write(
 st.info(
     "The article's data is not published: data/diabetes.csv is a synthetic stand-in with the same "
     "columns and the five rows the article shows.",
-    icon="ℹ️",
+    icon=":material/info:",
 )
 page = _page()
 
@@ -103,4 +103,4 @@ if gain is not None:
         )
     else:
         st.write("Here the hidden layer bends the boundary and it pays off on rows the nets never saw.")
-st.page_link("pages/train.py", label="Train the article's neuron yourself (preset on the Train page)", icon="🏋️")
+st.page_link("pages/train.py", label="Train the article's neuron yourself (preset on the Train page)", icon=":material/model_training:")

@@ -19,7 +19,7 @@ lesson = lessons.BY_KEY[
 ]
 st.subheader(lesson.title)
 st.write(lesson.text)
-st.info(f"Look at: {lesson.look_at}", icon="👀")
+st.info(f"Look at: {lesson.look_at}", icon=":material/visibility:")
 
 run_col, setup_col = st.columns(2)
 if run_col.button("Run this lesson", key="lesson_run", type="primary"):

@@ -16,10 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import nn_core
 from nn_core import metrics
 from nn_core.datasets import Dataset
+
+# One server process trains for every visitor at once. One BLAS thread per training keeps
+# sessions from fighting over the cores (with two threads on a busy 2-core machine the
+# large benchmark ran several times slower; see bench/RESULTS.md). Process-wide, set once.
+threadpool_limits(1, user_api="blas")
 
 MAX_PARAMETERS = 1_000_000
 MAX_EPOCH_ROWS = 50_000_000
