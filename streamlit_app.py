@@ -1,9 +1,13 @@
 """The dashboard's frame: page setup, session state, the sidebar, and navigation.
 
-Run with ``streamlit run streamlit_app.py``. Every page lives in ``pages/``;
-this file runs first on every rerun, so it is where the session's state is
-created, a shared link's settings are read, and the active data set is kept
-in step with the settings.
+Run with ``streamlit run streamlit_app.py``. This file runs first on every rerun, so it
+is where the session's state is created, a shared link's settings are read, and the
+active data set is kept in step with the settings.
+
+The pages live in ``views/``, not ``pages/``: Streamlit treats a folder named
+``pages/`` as an old-style multipage app until ``st.navigation`` has run once, so
+on a freshly started server the first visitor's deep link (``/train?...``) would
+run the page file alone, without this frame.
 """
 
 import streamlit as st
@@ -18,20 +22,20 @@ state.sync_dataset()
 
 pages = {
     "Learn": [
-        st.Page("pages/data.py", title="Explore data", icon=":material/table_chart:", default=True),
-        st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-        st.Page("pages/predict.py", title="Predict (what if?)", icon=":material/tune:"),
+        st.Page("views/data.py", title="Explore data", icon=":material/table_chart:", default=True),
+        st.Page("views/train.py", title="Train", icon=":material/model_training:"),
+        st.Page("views/predict.py", title="Predict (what if?)", icon=":material/tune:"),
     ],
     "Look inside": [
-        st.Page("pages/inside.py", title="Inside the network", icon=":material/hub:"),
-        st.Page("pages/step_by_step.py", title="One example, step by step", icon=":material/footprint:"),
+        st.Page("views/inside.py", title="Inside the network", icon=":material/hub:"),
+        st.Page("views/step_by_step.py", title="One example, step by step", icon=":material/footprint:"),
     ],
     "The story": [
-        st.Page("pages/article.py", title="The article, replayed", icon=":material/history_edu:"),
-        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
+        st.Page("views/article.py", title="The article, replayed", icon=":material/history_edu:"),
+        st.Page("views/lessons.py", title="Lessons", icon=":material/school:"),
     ],
     "Keep & share": [
-        st.Page("pages/share.py", title="Share & compare", icon=":material/share:"),
+        st.Page("views/share.py", title="Share & compare", icon=":material/share:"),
     ],
 }
 navigation = st.navigation(pages)

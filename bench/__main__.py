@@ -1,4 +1,8 @@
-"""``python -m bench [training|micro|all] [--reps N] [--tasks small,large] [--no-defaults]``."""
+"""``python -m bench [training|micro|app|all] [--reps N] [--tasks small,large] [--no-defaults]``.
+
+``all`` runs training and micro; ``app`` (the dashboard under AppTest) and the
+browser load test (``python -m bench.load``) run on their own.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from .tasks import TASKS
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description="Benchmark nn_core; results go to bench/RESULTS.md.")
-    p.add_argument("what", nargs="?", default="all", choices=["all", "training", "micro"])
+    p.add_argument("what", nargs="?", default="all", choices=["all", "training", "micro", "app"])
     p.add_argument("--reps", type=int, default=5, help="repetitions per trainer (best kept); at least 5 for RESULTS.md")
     p.add_argument("--tasks", default=",".join(TASKS), help=f"comma-separated subset of {', '.join(TASKS)}")
     p.add_argument("--no-defaults", action="store_true", help="skip the library-default-threads table")
@@ -25,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         missed = run_training(args.reps, tasks, with_defaults=not args.no_defaults)
     if args.what in ("all", "micro"):
         run_micro()
+    if args.what == "app":
+        from .app_speed import run_app_speed
+
+        run_app_speed()
     if missed:
         print("targets missed: " + "; ".join(missed))
     print("wrote bench/RESULTS.md")

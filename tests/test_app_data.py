@@ -64,9 +64,9 @@ def test_explore_renders_with_every_section(at):
 
 
 def test_pages_render_after_navigation(at):
-    for page in ("pages/train.py", "pages/predict.py"):
+    for page in ("views/train.py", "views/predict.py"):
         at.switch_page(page).run()  # other pages' own failures are their tests' business
-        at.switch_page("pages/data.py").run()
+        at.switch_page("views/data.py").run()
         assert not at.exception, at.exception
         assert at.title[0].value == "Explore data"
         assert "Diabetes (synthetic)" in sidebar_text(at)
@@ -183,8 +183,8 @@ def test_settings_survive_a_round_trip_to_train(at):
     at.radio(key=state.SOURCE).set_value("generated").run()
     at.slider(key=state.NOISE).set_value(0.45).run()
     at.selectbox(key=state.EXPLORE_Y).set_value("x1").run()
-    at.switch_page("pages/train.py").run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/train.py").run()
+    at.switch_page("views/data.py").run()
     assert not at.exception
     assert at.radio(key=state.SOURCE).value == "generated"
     assert at.slider(key=state.NOISE).value == pytest.approx(0.45)

@@ -10,8 +10,8 @@ from nn_core import datasets
 from tests.conftest import APP
 from ui import inside, runs, state
 
-INSIDE = "pages/inside.py"
-STEP = "pages/step_by_step.py"
+INSIDE = "views/inside.py"
+STEP = "views/step_by_step.py"
 
 
 def with_run(run: runs.Run) -> AppTest:
@@ -47,7 +47,7 @@ def test_fresh_session_points_to_train(app, page):
 
 
 def test_pages_after_training_on_the_train_page(app):
-    app.switch_page("pages/train.py").run()
+    app.switch_page("views/train.py").run()
     app.button(key=state.TRAIN_BUTTON).click().run()
     assert not app.exception
     run = state_run(app)

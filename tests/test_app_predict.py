@@ -13,11 +13,11 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import APP
 from ui import state
 
-PREDICT = "pages/predict.py"
+PREDICT = "views/predict.py"
 
 
 def _trained(at: AppTest) -> AppTest:
-    at.switch_page("pages/train.py").run()
+    at.switch_page("views/train.py").run()
     at.button(key=state.TRAIN_BUTTON).click().run()
     assert not at.exception, at.exception
     at.switch_page(PREDICT).run()

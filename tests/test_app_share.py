@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
-import pytest
-from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
 from ui import sharing, state
 
-SHARE = "pages/share.py"
-TRAIN = "pages/train.py"
-DATA = "pages/data.py"
-
-
-def _run_entry(main_script_path: str) -> None:
-    code = compile(Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec")
-    exec(code, {"__name__": "__main__", "__file__": main_script_path})  # noqa: S102
-
-
-@pytest.fixture(autouse=True)
-def entry_runs_on_every_rerun(monkeypatch):
-    """Run the entry on every rerun, as the server does.
-
-    AppTest 1.67 resets ``PagesManager.uses_pages_directory`` before each run;
-    with a ``pages/`` folder beside the entry that sends every run after the
-    first down the legacy MPA v1 path, which runs the page file alone: no
-    ``state.write_query_params``, no sidebar. These tests check exactly those.
-    """
-    monkeypatch.setattr(script_runner, "_mpa_v1", _run_entry)
+SHARE = "views/share.py"
+TRAIN = "views/train.py"
+DATA = "views/data.py"
 
 
 def shown(element) -> str:

@@ -6,7 +6,7 @@ from ui import lessons
 
 
 def test_article_page_shows_both_replays_and_the_correct_neuron(app):
-    app.switch_page("pages/article.py").run()
+    app.switch_page("views/article.py").run()
     assert not app.exception
     assert len(app.get("vega_lite_chart")) >= 4  # two printed "losses", the line, the BCE curve
     labels = [m.label for m in app.metric]
@@ -17,7 +17,7 @@ def test_article_page_shows_both_replays_and_the_correct_neuron(app):
 
 
 def test_article_live_equation_follows_the_inputs(app):
-    app.switch_page("pages/article.py").run()
+    app.switch_page("views/article.py").run()
     before = app.latex[0].value
     app.number_input(key="article_glucose").set_value(180.0).run()
     assert not app.exception
@@ -25,7 +25,7 @@ def test_article_live_equation_follows_the_inputs(app):
 
 
 def test_article_hidden_layer_button_compares_on_the_same_rows(app):
-    app.switch_page("pages/article.py").run()
+    app.switch_page("views/article.py").run()
     app.button(key="article_hidden_train").click().run()
     assert not app.exception
     labels = [m.label for m in app.metric]
@@ -34,7 +34,7 @@ def test_article_hidden_layer_button_compares_on_the_same_rows(app):
 
 
 def test_article_hidden_layer_bad_text_is_a_message(app):
-    app.switch_page("pages/article.py").run()
+    app.switch_page("views/article.py").run()
     app.text_input(key="article_hidden").set_value("eight").run()
     app.button(key="article_hidden_train").click().run()
     assert not app.exception
@@ -43,7 +43,7 @@ def test_article_hidden_layer_bad_text_is_a_message(app):
 
 @pytest.mark.parametrize("lesson", lessons.LESSONS, ids=lambda lesson: lesson.key)
 def test_every_lesson_runs_in_the_app(app, lesson):
-    app.switch_page("pages/lessons.py").run()
+    app.switch_page("views/lessons.py").run()
     app.selectbox(key="lesson").set_value(lesson.key).run()
     app.button(key="lesson_run").click().run()
     assert not app.exception
@@ -54,7 +54,7 @@ def test_every_lesson_runs_in_the_app(app, lesson):
 
 
 def test_lesson_setup_moves_its_settings_to_train(app):
-    app.switch_page("pages/lessons.py").run()
+    app.switch_page("views/lessons.py").run()
     app.selectbox(key="lesson").set_value("circles").run()
     app.button(key="lesson_setup").click().run()
     assert not app.exception

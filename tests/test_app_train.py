@@ -7,7 +7,7 @@ import pytest
 from ui import presets, state
 from ui.runs import evaluate, held_out_part
 
-TRAIN_PAGE = "pages/train.py"
+TRAIN_PAGE = "views/train.py"
 
 
 def _on_train(app):
@@ -163,7 +163,7 @@ def test_no_data_set_points_to_explore(app):
     assert any("Explore" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("page", ["pages/data.py", "pages/predict.py"])
+@pytest.mark.parametrize("page", ["views/data.py", "views/predict.py"])
 def test_every_page_renders_after_training(app, page):
     at = _train(_on_train(app))
     at.switch_page(page).run()

@@ -1,2 +1,2 @@
 """The dashboard's own package: session state (``state``), data sources, training runs,
-and pure chart builders (``charts``). Pages in ``pages/`` call these and ``nn_core``."""
+and pure chart builders (``charts``). Pages in ``views/`` call these and ``nn_core``."""

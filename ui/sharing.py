@@ -1,6 +1,6 @@
 """Share and keep an experiment: links, model files, exported code, the data, the run table.
 
-No Streamlit here: ``pages/share.py`` reads the session through ``ui.state``
+No Streamlit here: ``views/share.py`` reads the session through ``ui.state``
 and passes plain values in, so everything below is tested without a browser.
 
 - A *link* is the app's address plus the shareable settings as query
@@ -26,12 +26,12 @@ from nn_core.export import export_python
 from .data_sources import DataSpec, frame_of
 from .runs import Run, TrainConfig, evaluate, held_out_part, new_run
 
-#: Pages a link may open: ``{url path: title}``, the default first. The app's root (Explore data,
-#: path ``""``) is the default because it opens on any server: while a folder named ``pages/``
-#: sits beside the entry, a freshly started server routes a deep link (``/train``) to the page
-#: file alone, without the entry, until someone has opened the root once.
+#: Pages a link may open: ``{url path: title}``, the default first (the app's root, Explore data).
+#: The page files live in ``views/``, not ``pages/``: a folder named ``pages/`` beside the entry
+#: makes a freshly started server route a deep link (``/train``) to the page file alone, without
+#: the entry, until someone has opened the root once.
 LINK_TARGETS = {"": "Explore data", "train": "Train", "predict": "Predict (what if?)"}
-#: This page's own url path (``pages/share.py``), trimmed from ``st.context.url`` to find the app's root.
+#: This page's own url path (``views/share.py``), trimmed from ``st.context.url`` to find the app's root.
 SHARE_PATH = "share"
 
 RUN_COLUMNS = ("id", "active", "data", "architecture", "activation", "optimizer", "lr", "epochs", "status",

@@ -13,7 +13,7 @@ st.markdown("Follow one example through the trained net: each layer computes z =
 run = state.active_run()
 if run is None:
     st.info("There is no trained model yet. Train one first, then come back to follow an example.")
-    st.page_link("pages/train.py", label="Train", icon=":material/model_training:")
+    st.page_link("views/train.py", label="Train", icon=":material/model_training:")
     st.stop()
 ds, net = run.dataset, run.net
 st.text(f"{run.label} · {run.epochs:,} epochs trained")

@@ -103,4 +103,4 @@ if gain is not None:
         )
     else:
         st.write("Here the hidden layer bends the boundary and it pays off on rows the nets never saw.")
-st.page_link("pages/train.py", label="Train the article's neuron yourself (preset on the Train page)", icon=":material/model_training:")
+st.page_link("views/train.py", label="Train the article's neuron yourself (preset on the Train page)", icon=":material/model_training:")

@@ -13,7 +13,7 @@ st.title("Train a network")
 dataset = state.dataset()
 if dataset is None:
     st.info("There is no data set yet. Pick or upload one on the Explore page first.")
-    st.page_link("pages/data.py", label="Explore data", icon=":material/table_chart:")
+    st.page_link("views/data.py", label="Explore data", icon=":material/table_chart:")
     st.stop()
 
 # ----------------------------------------------------------------- settings

@@ -207,4 +207,4 @@ if len(names) > 2:
 
 # ------------------------------------------------------------------ 3. next
 st.header("3. Next", divider="gray")
-st.page_link("pages/train.py", label="Next: Train a network on this data", icon=":material/model_training:")
+st.page_link("views/train.py", label="Next: Train a network on this data", icon=":material/model_training:")

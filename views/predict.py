@@ -42,7 +42,7 @@ st.title("Predict: what if?")
 run = state.active_run()
 if run is None:
     st.info("There is no trained model yet. Train one, then come back here to ask it what-if questions.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 ds = run.dataset

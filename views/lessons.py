@@ -36,7 +36,7 @@ if run_col.button("Run this lesson", key="lesson_run", type="primary"):
     state.set_lesson_runs(lesson.key, results)
 if setup_col.button("Set up the last step on the Train page", key="lesson_setup"):
     state.apply_lesson_step(lesson.steps[-1])
-    st.switch_page("pages/train.py")
+    st.switch_page("views/train.py")
 
 run_ids = state.lesson_runs(lesson.key)
 runs = [r for r in state.runs() if r.id in run_ids]
