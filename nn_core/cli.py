@@ -321,6 +321,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         class_names=dataset.class_names,
         problem_type=dataset.problem_type,
         derived=args.derived,
+        y_train=dataset.y[train],
     )
     n_outputs = dataset.n_classes if output == "softmax" else 1
     net = MLP(
@@ -332,9 +333,10 @@ def cmd_train(args: argparse.Namespace) -> None:
     print(_describe_problem(dataset, pre))
     print(f"Training {net} on {len(train)} rows ({len(val)} validation, {len(test)} test).")
 
-    validation = (pre.transform(dataset.X[val]), dataset.y[val]) if len(val) else None
+    # the net learns standardized regression targets; Model maps its output back
+    validation = (pre.transform(dataset.X[val]), pre.transform_target(dataset.y[val])) if len(val) else None
     history = _fit_with_progress(
-        net, pre.transform(dataset.X[train]), dataset.y[train], validation, args
+        net, pre.transform(dataset.X[train]), pre.transform_target(dataset.y[train]), validation, args
     )
     print(_training_summary(history))
 

@@ -43,7 +43,7 @@ def output_of(model: Model, X, class_index: int | None = None) -> np.ndarray:
         if class_index is None:
             return out.max(axis=1)
         return out[:, class_index]
-    return out[:, 0]
+    return model.preprocessing.inverse_target(out[:, 0])
 
 
 def sensitivity(model: Model, x, class_index: int | None = None) -> np.ndarray:
@@ -188,6 +188,8 @@ def decision_grid(
     out = model.net.forward(model.transform(rows))
     if model.net.output == "softmax":
         values = out.reshape(resolution, resolution, -1)
-    else:
+    elif model.net.output == "sigmoid":
         values = out[:, 0].reshape(resolution, resolution)
+    else:
+        values = model.preprocessing.inverse_target(out[:, 0]).reshape(resolution, resolution)
     return Grid(x_feature, y_feature, xs, ys, values)

@@ -41,6 +41,8 @@ OUTPUT = {output!r}
 ACTIVATIONS = {activations!r}
 FILL = np.array({fill!r})
 MEAN = np.array({mean!r})
+TARGET_MEAN = {target_mean!r}
+TARGET_SCALE = {target_scale!r}
 SCALE = np.array({scale!r})
 WEIGHTS = [
 {weights}
@@ -101,7 +103,8 @@ def predict(X):
         return [CLASS_NAMES[int(p >= 0.5)] for p in out[:, 0]]
     if OUTPUT == "softmax":
         return [CLASS_NAMES[i] for i in out.argmax(axis=1)]
-    return out[:, 0] if out.shape[1] == 1 else out
+    values = out * TARGET_SCALE + TARGET_MEAN  # the net learned the standardized target
+    return values[:, 0] if values.shape[1] == 1 else values
 
 
 def _read_csv(path):
@@ -164,6 +167,8 @@ def export_python(model: Model) -> str:
         fill=np.asarray(pre.fill_values, dtype=np.float64).tolist(),
         mean=np.asarray(pre.mean, dtype=np.float64).tolist(),
         scale=np.asarray(pre.scale, dtype=np.float64).tolist(),
+        target_mean=float(pre.target_mean),
+        target_scale=float(pre.target_scale),
         weights="\n".join(f"    np.array({_literal(W)})," for W in net.weights),
         biases="\n".join(f"    np.array({_literal(b)})," for b in net.biases),
     )

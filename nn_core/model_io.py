@@ -189,6 +189,8 @@ def _preprocessing_to_dict(pre: Preprocessing) -> dict:
         "scale": pre.scale.tolist(),
         "fill_values": pre.fill_values.tolist(),
         "feature_stats": pre.feature_stats,
+        "target_mean": pre.target_mean,
+        "target_scale": pre.target_scale,
     }
 
 
@@ -226,6 +228,9 @@ def _preprocessing_from_dict(d, n_inputs: int) -> Preprocessing:
         if not all(_finite_number(v) for v in vals.values()):
             raise ValueError(f"Model file: feature_stats of {name!r} need finite min, median and max.")
         clean_stats[name] = {k: float(v) for k, v in vals.items()}
+    target_mean, target_scale = d.get("target_mean", 0.0), d.get("target_scale", 1.0)
+    if not (_finite_number(target_mean) and _finite_number(target_scale)) or target_scale <= 0:
+        raise ValueError("Model file: target_mean and target_scale must be finite, the scale positive.")
     return Preprocessing(
         feature_names=list(names),
         target_name=str(d.get("target_name", "y")),
@@ -236,6 +241,8 @@ def _preprocessing_from_dict(d, n_inputs: int) -> Preprocessing:
         scale=scale,
         fill_values=_array(_field(d, "fill_values", list), (len(names),), "fill_values"),
         feature_stats=clean_stats,
+        target_mean=target_mean,
+        target_scale=target_scale,
     )
 
 

@@ -86,6 +86,11 @@ class Preprocessing:
     raw -> fill missing with training medians -> add derived features
     (``x1^2``, ...) -> standardize with training means and scales.
 
+    For regression the target is standardized too (``target_mean``,
+    ``target_scale`` of the training rows): the net learns ``(y - mean) / scale``
+    and ``Model`` maps its output back, so a target in the thousands trains as
+    easily as one near 1. Classifiers keep 0 and 1 (the identity).
+
     ``feature_stats[name] = {"min", "median", "max"}`` of each raw feature on
     the training rows (the dashboard's what-if sliders use them).
     """
@@ -99,6 +104,8 @@ class Preprocessing:
     scale: np.ndarray | None = None
     fill_values: np.ndarray | None = None
     feature_stats: dict[str, dict[str, float]] = field(default_factory=dict)
+    target_mean: float = 0.0
+    target_scale: float = 1.0
 
     @classmethod
     def fit(
@@ -110,8 +117,12 @@ class Preprocessing:
         class_names: Sequence[str] | None = None,
         problem_type: str = "binary",
         derived: Sequence[str] = (),
+        y_train=None,
     ) -> Preprocessing:
-        """Fit on the training rows ``(n, d)`` of raw features (NaN allowed: filled with medians)."""
+        """Fit on the training rows ``(n, d)`` of raw features (NaN allowed: filled with medians).
+
+        ``y_train`` (regression only) fits the target's standardization.
+        """
         X = np.asarray(X_train, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != len(feature_names):
             raise ValueError(f"expected {len(feature_names)} features, got {X.shape[-1] if X.ndim else 0}.")
@@ -137,7 +148,19 @@ class Preprocessing:
             scale=std.scale,
             fill_values=medians,
             feature_stats=stats,
+            **_target_scaling(problem_type, y_train),
         )
+
+    def transform_target(self, y) -> np.ndarray:
+        """Targets as the net learns them: ``(y - target_mean) / target_scale`` for regression,
+        class labels unchanged."""
+        if self.problem_type != "regression":
+            return np.asarray(y)
+        return (np.asarray(y, dtype=np.float64) - self.target_mean) / self.target_scale
+
+    def inverse_target(self, values) -> np.ndarray:
+        """The net's regression output back in the target's own units."""
+        return np.asarray(values, dtype=np.float64) * self.target_scale + self.target_mean
 
     @property
     def input_names(self) -> list[str]:
@@ -188,6 +211,17 @@ class Preprocessing:
         return J / self.scale[None, :, None]
 
 
+def _target_scaling(problem_type: str, y_train) -> dict[str, float]:
+    if problem_type != "regression" or y_train is None:
+        return {}
+    y = np.asarray(y_train, dtype=np.float64)
+    y = y[np.isfinite(y)]
+    if y.size == 0:
+        raise ValueError("The target has no values in the training rows.")
+    std = float(y.std())
+    return {"target_mean": float(y.mean()), "target_scale": std if std > 1e-12 * max(1.0, abs(float(y.mean()))) else 1.0}
+
+
 def _derived_partials(name: str, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
     """``(d/dx1, d/dx2)`` of a derived feature, shape ``(n, 2)``."""
     zero = np.zeros_like(x1)
@@ -231,8 +265,9 @@ class Model:
         return self.net.predict_proba(self.transform(X))
 
     def predict_index(self, X) -> np.ndarray:
-        """Class indices ``0..k-1`` (classifiers) or values (regression)."""
-        return self.net.predict(self.transform(X))
+        """Class indices ``0..k-1`` (classifiers) or values in the target's units (regression)."""
+        pred = self.net.predict(self.transform(X))
+        return self.preprocessing.inverse_target(pred) if self.net.output == "linear" else pred
 
     def predict(self, X) -> np.ndarray:
         """Class names (classifiers with names) or values (regression), one per row."""
@@ -251,6 +286,8 @@ class Model:
         """
         raw = self.preprocessing.raw_matrix(X)
         g = self.net.input_gradient(self.transform(raw))  # (n, n_in) or (n, k, n_in)
+        if self.net.output == "linear":
+            g = g * self.preprocessing.target_scale  # back to the target's units
         J = self.preprocessing.input_jacobian_diag(raw)  # (n, n_in, d)
         if g.ndim == 2:
             return np.einsum("ni,nid->nd", g, J)

@@ -201,3 +201,30 @@ def test_preprocessing_refuses_a_column_without_values():
         warnings.simplefilter("error")  # a clear ValueError, not a RuntimeWarning first
         with pytest.raises(ValueError, match="'dose' has no values"):
             Preprocessing.fit(X, ["age", "dose"])
+
+
+def test_regression_target_is_standardized_and_mapped_back():
+    """A target in the thousands trains as easily as one near 1: the net learns (y - mean) / std."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-3, 3, size=(400, 2))
+    y = 50_000.0 + 8_000.0 * X[:, 0] - 3_000.0 * X[:, 1]  # a plane, in "dollars"
+    pre = Preprocessing.fit(X, ["a", "b"], problem_type="regression", y_train=y)
+    assert pre.target_mean == pytest.approx(y.mean()) and pre.target_scale == pytest.approx(y.std())
+    net = nn_core.MLP([2, 1], output="linear", seed=0)
+    net.fit(pre.transform(X), pre.transform_target(y), epochs=400, learning_rate=0.05, optimizer="adam")
+    model = Model(pre, net)
+    pred = model.predict(X)
+    assert np.abs(pred - y).max() < 50.0  # within 0.1% of the scale, in the target's own units
+    # the what-if slope is in dollars per unit of input, matching the plane's coefficients
+    g = model.input_gradient(X[:1])[0]
+    np.testing.assert_allclose(g, [8_000.0, -3_000.0], rtol=1e-3)
+    # and round-trips through a model file
+    again = nn_core.loads(nn_core.dumps(model))
+    np.testing.assert_array_equal(again.predict(X), pred)
+
+
+def test_classification_targets_are_left_alone():
+    pre = Preprocessing.fit(np.zeros((4, 1)) + np.arange(4)[:, None], ["a"], problem_type="binary",
+                            y_train=np.array([0, 1, 0, 1]))
+    assert pre.target_mean == 0.0 and pre.target_scale == 1.0
+    np.testing.assert_array_equal(pre.transform_target([0, 1, 1]), [0, 1, 1])

@@ -366,10 +366,11 @@ def training_fit(run: Run) -> dict[str, float | str]:
     ds, cfg = run.dataset, run.config
     idx = run.split[0]
     X = run.model.transform(ds.X[idx])
-    loss, _, _ = run.net.loss_and_gradients(X, ds.y[idx], l2=cfg.l2, l1=cfg.l1)
+    y = run.model.preprocessing.transform_target(ds.y[idx])  # as the net learns it
+    loss, _, _ = run.net.loss_and_gradients(X, y, l2=cfg.l2, l1=cfg.l1)
     pred = run.net.predict(X)
     if ds.problem_type == "regression":
-        return {"loss": float(loss), "metric": "R²", "value": nn_core.metrics.r2_score(ds.y[idx], pred)}
+        return {"loss": float(loss), "metric": "R²", "value": nn_core.metrics.r2_score(y, pred)}
     return {"loss": float(loss), "metric": "accuracy", "value": float(np.mean(pred == ds.y[idx]))}
 
 
@@ -460,6 +461,7 @@ def example_step(run: Run, raw_row, target) -> ExampleStep:
     raw_row = pre.raw_matrix(np.asarray(raw_row, dtype=np.float64).reshape(1, -1))
     x = pre.transform(raw_row)
     trace = net.trace(x)
+    target = pre.transform_target([target])[0]  # regression: the standardized target the net learns
     plain = backward_one(net, x, target)
     full = backward_one(net, x, target, l2=cfg.l2, l1=cfg.l1)
     n_layers = len(net.weights)
@@ -671,7 +673,7 @@ def run_gradient_check(run: Run, rows: int = GRADCHECK_ROWS, max_entries: int = 
     """
     ds, cfg, net = run.dataset, run.config, run.net
     idx = gradcheck_rows(run, rows, seed)
-    X, y = run.model.transform(ds.X[idx]), ds.y[idx]
+    X, y = run.model.transform(ds.X[idx]), run.model.preprocessing.transform_target(ds.y[idx])
     started = time.perf_counter()
     net.loss_and_gradients(X, y, l2=cfg.l2, l1=cfg.l1)
     one = time.perf_counter() - started

@@ -148,6 +148,7 @@ def new_run(run_id: int, dataset: Dataset, data_spec, derived, config: TrainConf
         class_names=dataset.class_names,
         problem_type=dataset.problem_type,
         derived=list(derived),
+        y_train=dataset.y[train_idx],
     )
     n_out = 1 if dataset.problem_type != "multiclass" else dataset.n_classes
     sizes = [pre.n_inputs, *config.hidden, n_out]
@@ -185,10 +186,10 @@ def train(run: Run, epochs: int, on_epoch: Callable[[int, nn_core.History], bool
     train_idx, val_idx, _ = run.split
     pre = run.model.preprocessing
     X_train = pre.transform(run.dataset.X[train_idx])
-    y_train = run.dataset.y[train_idx]
+    y_train = pre.transform_target(run.dataset.y[train_idx])
     validation = None
     if len(val_idx):
-        validation = (pre.transform(run.dataset.X[val_idx]), run.dataset.y[val_idx])
+        validation = (pre.transform(run.dataset.X[val_idx]), pre.transform_target(run.dataset.y[val_idx]))
     early = nn_core.EarlyStopping(cfg.patience) if cfg.patience and validation is not None else None
     return run.net.fit(
         X_train, y_train, epochs=epochs, learning_rate=cfg.learning_rate, optimizer=cfg.optimizer,

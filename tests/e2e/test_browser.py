@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import Server, start_server, stop_server
 
@@ -30,6 +31,7 @@ IDLE = """() => {
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
   .filter(chart => chart.checkVisibility())
   .every(chart => chart.querySelector('canvas, svg'))"""
+RUNNING = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'running'"""
 CHART = '[data-testid="stVegaLiteChart"]'
 DRAWN_CHART = f"{CHART} canvas, {CHART} svg"
 #: pages that draw at least one chart once a model is trained (others are tables and text)
@@ -104,8 +106,23 @@ class Visitor:
             tabs.first.click()
         return tabs.count()
 
-    def press(self, label: str) -> None:
+    def press(self, label: str, until_sidebar: str = "") -> None:
+        """Click a button and wait for the rerun it starts to finish.
+
+        On a loaded machine the rerun can start well after the click, so "idle"
+        right after it proves nothing: wait to see the script running (or, when
+        given, for ``until_sidebar`` to appear in the sidebar), then for idle.
+        """
         self.page.get_by_test_id("stMain").get_by_role("button", name=label, exact=True).click()
+        if until_sidebar:
+            self.page.wait_for_function(
+                """text => document.querySelector('[data-testid="stSidebarUserContent"]')?.innerText.includes(text)""",
+                arg=until_sidebar, timeout=90_000)
+        else:
+            try:
+                self.page.wait_for_function(RUNNING, timeout=5_000)
+            except PlaywrightTimeout:
+                pass  # the rerun was quicker than the polling: it is over already
         self.settle()
 
     # ----------------------------------------------------------- reading
@@ -170,7 +187,7 @@ def slug(title: str) -> str:
 def train_defaults(person: Visitor) -> dict[str, str]:
     """Open Train, press Train with the default settings and wait for the held-out metrics."""
     person.go("Train")
-    person.press("Train")
+    person.press("Train", until_sidebar="epochs trained")
     person.page.locator('[data-testid="stMetricLabel"]:has-text("Accuracy"), [data-testid="stException"]'
                         ).first.wait_for()
     person.assert_healthy("Train after pressing Train")
@@ -243,7 +260,7 @@ def test_shared_link_restores_the_settings(visitor: Visitor) -> None:
     visitor.go("Train")
     assert main.get_by_role("textbox", name="Hidden layers", exact=True).input_value() == "4"
     assert main.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "0.1"
-    visitor.press("Train")
+    visitor.press("Train", until_sidebar="2-4-1")
     visitor.assert_healthy("Train from a shared link")
     assert "2-4-1" in visitor.sidebar_text()
     query = parse_qs(urlsplit(visitor.page.url).query)
@@ -291,7 +308,7 @@ def test_messy_files_in_the_browser(visitor: Visitor) -> None:
     assert "hostile.csv" in visitor.sidebar_text()
 
     visitor.go("Train")
-    visitor.press("Train")
+    visitor.press("Train", until_sidebar="epochs trained")
     visitor.assert_healthy("training on hostile column names")
     assert visitor.page.locator(DRAWN_CHART).count() >= 2
     visitor.screenshot("hostile-columns-train")
