@@ -116,8 +116,16 @@ def _fraction(text: str) -> float:
 # --------------------------------------------------------------------------- #
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line, like every other error here."""
+
+    def error(self, message: str):
+        print(f"error: {message} (see: {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="nn-core",
         description="Train, use and judge nn_core neural networks on CSV files.",
     )
@@ -272,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{where}{exc.strerror or exc}.", EXIT_DATA)
     except ValueError as exc:
         return _fail(str(exc), EXIT_DATA)
+    except Exception as exc:  # a bug of ours: still one line, never a traceback
+        return _fail(f"unexpected {type(exc).__name__}: {exc}", EXIT_DATA)
     return 0
 
 

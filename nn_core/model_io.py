@@ -100,6 +100,7 @@ def loads(text: str | bytes) -> Model | MLP:
         raise ValueError(f"This is not an nn_core model file (no \"format\": \"{FORMAT}\" tag).")
     if type(doc.get("version")) is not int or doc.get("version") != VERSION:
         raise ValueError(f"Unsupported model file version {doc.get('version')!r}; this nn_core reads version {VERSION}.")
+    _only_known_keys(doc, _TOP_KEYS, "the file")
     net = _net_from_dict(doc)
     hist = doc.get("history")
     if hist is not None:
@@ -107,7 +108,7 @@ def loads(text: str | bytes) -> Model | MLP:
     pre = doc.get("preprocessing")
     if pre is None:
         return net
-    return Model(_preprocessing_from_dict(pre, net.n_inputs), net)
+    return Model(_preprocessing_from_dict(pre, net), net)
 
 
 # ------------------------------------------------------------------ the net
@@ -194,14 +195,31 @@ def _preprocessing_to_dict(pre: Preprocessing) -> dict:
     }
 
 
-def _preprocessing_from_dict(d, n_inputs: int) -> Preprocessing:
+_TOP_KEYS = ("format", "version", "architecture", "parameters", "preprocessing", "history")
+_PREPROCESSING_KEYS = ("feature_names", "target_name", "class_names", "problem_type", "derived", "mean", "scale",
+                       "fill_values", "feature_stats", "target_mean", "target_scale")
+#: The problem types each output can serve (a softmax over two classes is a binary problem).
+_PROBLEMS_FOR_OUTPUT = {"sigmoid": ("binary",), "softmax": ("binary", "multiclass"), "linear": ("regression",)}
+
+
+def _only_known_keys(d: dict, known: tuple[str, ...], where: str) -> None:
+    unknown = [str(k) for k in d if k not in known]
+    if unknown:
+        raise ValueError(f"Model file: unknown field(s) in {where}: {', '.join(unknown[:5])}.")
+
+
+def _preprocessing_from_dict(d, net: MLP) -> Preprocessing:
     from .features import DERIVED_FEATURES
 
+    n_inputs = net.n_inputs
     if not isinstance(d, dict):
         raise ValueError("Model file: preprocessing must be an object.")
+    _only_known_keys(d, _PREPROCESSING_KEYS, "preprocessing")
     names = _field(d, "feature_names", list)
     if not names or not all(isinstance(s, str) for s in names):
         raise ValueError("Model file: feature_names must be a list of names.")
+    if len(set(names)) != len(names):
+        raise ValueError("Model file: feature_names has a name twice.")
     derived = d.get("derived") or []
     if not isinstance(derived, list) or any(x not in DERIVED_FEATURES for x in derived):
         raise ValueError(f"Model file: unknown derived feature in {derived!r}.")
@@ -213,6 +231,15 @@ def _preprocessing_from_dict(d, n_inputs: int) -> Preprocessing:
     problem = d.get("problem_type", "binary")
     if problem not in _PROBLEM_TYPES:
         raise ValueError(f"Model file: unknown problem type {problem!r}.")
+    if problem not in _PROBLEMS_FOR_OUTPUT[net.output]:
+        raise ValueError(f"Model file: a {net.output} output cannot serve a {problem} problem.")
+    if classes is not None:
+        expected = 2 if net.output == "sigmoid" else net.n_outputs
+        if net.output == "linear" or len(classes) != expected or len(set(classes)) != len(classes):
+            raise ValueError(
+                f"Model file: class_names must be {expected} distinct names for this {net.output} output; "
+                f"got {len(classes)}." if net.output != "linear" else "Model file: a regression model has no class_names."
+            )
     scale = _array(_field(d, "scale", list), (n_inputs,), "scale")
     if (scale <= 0).any():
         raise ValueError("Model file: every scale must be positive.")

@@ -11,9 +11,11 @@ epoch ``e`` to the rate used for every update of that epoch:
 
 ``fit`` accepts a schedule object or one of the names above (defaults: step
 halves the rate every 100 epochs, exponential multiplies it by 0.99 per
-epoch, cosine anneals to 0 over the epochs of the first ``fit`` call and
-then restarts, so "train more" gets a fresh cycle instead of a rate of 0:
-cosine annealing with warm restarts, Loshchilov & Hutter 2017).
+epoch, cosine anneals to 0 over 100 epochs and then restarts: cosine
+annealing with warm restarts, Loshchilov & Hutter 2017). Every named schedule
+depends on the epoch only, never on how many epochs one ``fit`` call asks for,
+so two fits of 50 epochs follow the same rates as one of 100; a
+``CosineDecay(period=T)`` object anneals once over ``T`` epochs instead.
 """
 
 from __future__ import annotations
@@ -66,11 +68,8 @@ class CosineDecay:
 Schedule = Constant | StepDecay | ExponentialDecay | CosineDecay
 
 
-def make_schedule(schedule, total_epochs: int) -> Schedule:
-    """A schedule object from ``None``, a name, or a schedule object.
-
-    ``total_epochs`` is the length of the run, used as the cosine period.
-    """
+def make_schedule(schedule) -> Schedule:
+    """A schedule object from ``None``, a name, or a schedule object."""
     if schedule is None or schedule == "constant":
         return Constant()
     if isinstance(schedule, Constant | StepDecay | ExponentialDecay | CosineDecay):
@@ -81,7 +80,7 @@ def make_schedule(schedule, total_epochs: int) -> Schedule:
     if schedule == "exponential":
         return ExponentialDecay()
     if schedule == "cosine":
-        return CosineDecay(period=max(1, total_epochs), restart=True)
+        return CosineDecay(period=100, restart=True)
     raise ValueError(f"Unknown schedule {schedule!r}; choose one of: {', '.join(SCHEDULES)}.")
 
 

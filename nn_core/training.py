@@ -150,7 +150,7 @@ def fit(
     val = _prepare_validation(net, validation_data)
     stopper = _make_early_stopping(early_stopping, val is not None)
 
-    state = _training_state(net, optimizer, momentum, schedule, seed, epochs)
+    state = _training_state(net, optimizer, momentum, schedule, seed)
     history = net.history
     if val is not None and not history.val_metric_name:
         history.val_metric_name = "r2" if net.output == "linear" else "accuracy"
@@ -367,7 +367,7 @@ def _workspaces(net: MLP, n: int, batch_size: int | None) -> dict[int, Workspace
     return {s: Workspace(net, s) for s in sizes}
 
 
-def _training_state(net: MLP, optimizer: str, momentum: float, schedule, seed, epochs: int) -> _TrainingState:
+def _training_state(net: MLP, optimizer: str, momentum: float, schedule, seed) -> _TrainingState:
     """The net's carried-over state, or a fresh one for a new run or a changed optimizer."""
     opt_key = (optimizer, momentum if optimizer == "momentum" else None)
     state: _TrainingState | None = net._training
@@ -376,7 +376,7 @@ def _training_state(net: MLP, optimizer: str, momentum: float, schedule, seed, e
         state = _TrainingState(
             optimizer=make_optimizer(optimizer, [net._parameter_vector()], momentum),
             optimizer_key=opt_key,
-            schedule=make_schedule(schedule, epochs),
+            schedule=make_schedule(schedule),
             schedule_key=schedule,
             rng=rng,
         )
@@ -386,6 +386,6 @@ def _training_state(net: MLP, optimizer: str, momentum: float, schedule, seed, e
         state.optimizer = make_optimizer(optimizer, [net._parameter_vector()], momentum)
         state.optimizer_key = opt_key
     if state.schedule_key != schedule:
-        state.schedule = make_schedule(schedule, epochs)
+        state.schedule = make_schedule(schedule)
         state.schedule_key = schedule
     return state

@@ -5,8 +5,6 @@ A model comes from the Train page's Train button, as a user gets one.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -61,6 +59,32 @@ def test_a_whatif_change_changes_the_shown_probability(trained):
     # a slider change moves the number entry and the probability too
     at.slider[1].set_value(at.slider[1].min).run()
     assert _whatif_numbers(at)[1].value == pytest.approx(at.slider[1].min)
+
+
+def test_a_stale_exact_box_never_moves_the_point_back(trained):
+    """Quick slider key presses send the box's older value along with the slider's new one.
+
+    The browser had the box at 90 when it sent slider = 92; the page must
+    keep 92 (the old page wrote every widget key on every run, so a stale box
+    pulled the point, and then the slider, back).
+    """
+    at = trained
+    start = at.slider[0].value
+    at.slider[0].set_value(start + 1).run()
+    assert _whatif_numbers(at)[0].value == pytest.approx(start + 1)
+    at.slider[0].set_value(start + 2)
+    _whatif_numbers(at)[0].set_value(start)  # what the browser still shows in the box
+    at.run()
+    assert not at.exception
+    assert at.slider[0].value == pytest.approx(start + 2)
+    assert _whatif_numbers(at)[0].value == pytest.approx(start + 2)
+    run = at.session_state[state._RUNS][0]
+    assert at.session_state[state._WHATIF][run.id][0] == pytest.approx(start + 2)
+    # a plain rerun leaves the inputs alone, and the buttons move both inputs of every feature
+    at.run()
+    assert at.slider[0].value == pytest.approx(start + 2)
+    at.button(key=state.WHATIF_RESET).click().run()
+    assert at.slider[0].value == pytest.approx(start) and _whatif_numbers(at)[0].value == pytest.approx(start)
 
 
 def test_start_from_a_row_and_move_to_the_nearest_flip(trained):
@@ -124,12 +148,3 @@ def test_multiclass_model_page(app):
     assert not at.exception
 
 
-def test_script_time(trained):
-    """The page renders, and a what-if change reruns, well within a second (target 0.3 s / 0.1 s CPU)."""
-    at = trained
-    start = time.perf_counter()
-    at.run()
-    assert time.perf_counter() - start < 2.0
-    start = time.perf_counter()
-    _whatif_numbers(at)[0].increment().run()
-    assert time.perf_counter() - start < 2.0

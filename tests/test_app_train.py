@@ -1,6 +1,5 @@
 """The Train page in a simulated session (AppTest): train, continue, step, reset, presets, errors."""
 
-import time
 
 import pytest
 
@@ -35,10 +34,7 @@ def test_train_button_trains_the_defaults_to_080_and_shows_results(app):
     at = _on_train(app)
     assert at.button(key=state.TRAIN_BUTTON).label == "Train"
     assert len(at.get("vega_lite_chart")) == 0
-    started = time.perf_counter()
-    _train(at)
-    seconds = time.perf_counter() - started
-    print(f"\nTrain press to finished default run (AppTest): {seconds:.2f} s")
+    _train(at)  # how long it takes is measured by `python -m bench app`
 
     runs = _runs(at)
     assert len(runs) == 1
@@ -86,6 +82,31 @@ def test_diverging_run_shows_the_message_and_keeps_previous_runs(app):
     assert _active(at).history.status == "diverged"
     assert any("diverged" in e.value for e in at.error)
     assert any(m.label == "R²" for m in at.metric)
+    # the sidebar says so too, and a huge score is 3 significant digits, not 30
+    assert any("Diverged" in e.value for e in at.sidebar.error)
+    assert all(len(m.value) <= 10 for m in at.sidebar.metric), [m.value for m in at.sidebar.metric]
+
+
+def test_a_training_that_drops_a_run_says_so_on_train(app):
+    """Past the run cap the oldest run goes; the Train page says which, as text (labels hold file names)."""
+    from dataclasses import replace
+
+    from nn_core import datasets
+    from ui import runs as run_ops
+
+    at = _on_train(app)
+    at.number_input(key=state.EPOCHS).set_value(1).run()
+    ds = replace(datasets.load_bundled("diabetes"), name="*my* [file](x).csv")
+    at.session_state[state._RUNS] = [run_ops.new_run(i, ds, None, (), run_ops.TrainConfig(epochs=1))
+                                     for i in range(1, run_ops.MAX_RUNS + 1)]
+    at.session_state[state._NEXT_RUN_ID] = run_ops.MAX_RUNS + 1
+    _train(at)
+    assert len(_runs(at)) == run_ops.MAX_RUNS and _runs(at)[0].id == 2
+    notes = [i.value for i in at.info if "dropped" in i.value]
+    assert len(notes) == 1 and "Run 1" in notes[0] and "Run 2" not in notes[0]
+    assert r"\*my\* \[file\]\(x\)" in notes[0]  # escaped: shown literally, never as Markdown
+    at.run()  # said once, right after the training; Share & compare keeps the full list
+    assert not any("dropped" in i.value for i in at.info)
 
 
 def test_bad_hidden_text_is_an_error_and_train_is_off(app):

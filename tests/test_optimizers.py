@@ -193,7 +193,7 @@ def test_schedule_names_in_fit_record_learning_rates():
         "constant": [0.1] * 4,
         "exponential": [0.1 * 0.99**e for e in range(4)],  # default gamma 0.99
         "step": [0.1] * 4,  # default halves every 100 epochs
-        "cosine": [0.1 * 0.5 * (1 + math.cos(math.pi * e / 4)) for e in range(4)],  # period = this run
+        "cosine": [0.1 * 0.5 * (1 + math.cos(math.pi * e / 100)) for e in range(4)],  # period 100
     }
     for schedule, expected in cases.items():
         net = nn_core.MLP([1, 1], output="linear", seed=0)
@@ -202,5 +202,11 @@ def test_schedule_names_in_fit_record_learning_rates():
 
 
 def test_step_schedule_default_halves_after_100_epochs():
-    s = schedules.make_schedule("step", 500)
+    s = schedules.make_schedule("step")
     assert s(1.0, 99) == 1.0 and s(1.0, 100) == 0.5 and s(1.0, 250) == 0.25
+
+
+def test_named_cosine_restarts_every_100_epochs():
+    s = schedules.make_schedule("cosine")
+    assert s(1.0, 0) == 1.0 and s(1.0, 50) == pytest.approx(0.5, rel=1e-15) and s(1.0, 100) == 1.0
+    assert s(1.0, 99) == pytest.approx(0.5 * (1 + math.cos(math.pi * 99 / 100)), rel=1e-15)

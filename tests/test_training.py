@@ -135,8 +135,8 @@ def test_seed_controls_initial_weights_and_reset():
     assert params_equal(a.parameters, c.parameters)
 
 
-@pytest.mark.parametrize("schedule", [nn_core.StepDecay(step_size=7, gamma=0.5), "exponential",
-                                      nn_core.CosineDecay(period=100, min_lr=0.001)])
+@pytest.mark.parametrize("schedule", [nn_core.StepDecay(step_size=7, gamma=0.5), "exponential", "step",
+                                      "cosine", nn_core.CosineDecay(period=100, min_lr=0.001)])
 def test_two_fits_of_50_equal_one_of_100_bit_for_bit(schedule):
     X, y = blobs(n=30, seed=4)
     Xv, yv = blobs(n=8, seed=5)

@@ -81,7 +81,7 @@ st.latex(article_view.equation_latex(fit, glucose, pressure))
 st.header("4. One click: add a hidden layer")
 st.write("Does a hidden layer help on this data? Train it on exactly the same training rows and compare.")
 hidden_text = st.text_input("Hidden layer sizes", key=state.ARTICLE_HIDDEN, help="For example 8, or 16, 16.")
-if st.button("Add the hidden layer and train", key="article_hidden_train"):
+if st.button("Add the hidden layer and train", key=state.ARTICLE_HIDDEN_TRAIN):
     try:
         hidden = parse_hidden(hidden_text)
         if not hidden:

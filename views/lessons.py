@@ -3,6 +3,8 @@
 import streamlit as st
 
 from ui import boundary, lessons, state
+from ui.charts.training import number
+from ui.explore import escape_markdown
 from ui.runs import evaluate, held_out_part
 
 st.title("Lessons")
@@ -18,11 +20,11 @@ lesson = lessons.BY_KEY[
     )
 ]
 st.subheader(lesson.title)
-st.write(lesson.text)
-st.info(f"Look at: {lesson.look_at}", icon=":material/visibility:")
+st.markdown(escape_markdown(lesson.text))  # plain text: its formulas hold "*" (w1*x1), not emphasis
+st.info(escape_markdown(f"Look at: {lesson.look_at}"), icon=":material/visibility:")
 
 run_col, setup_col = st.columns(2)
-if run_col.button("Run this lesson", key="lesson_run", type="primary"):
+if run_col.button("Run this lesson", key=state.LESSON_RUN, type="primary"):
     results = []
     with st.spinner("Training..."):
         for step in lesson.steps:
@@ -34,7 +36,9 @@ if run_col.button("Run this lesson", key="lesson_run", type="primary"):
             state.add_run(run)
             results.append(run.id)
     state.set_lesson_runs(lesson.key, results)
-if setup_col.button("Set up the last step on the Train page", key="lesson_setup"):
+    if len(results) == len(lesson.steps):
+        st.rerun()  # the sidebar, drawn before this page, then shows the new active run (an error stays shown)
+if setup_col.button("Set up the last step on the Train page", key=state.LESSON_SETUP):
     state.apply_lesson_step(lesson.steps[-1])
     st.switch_page("views/train.py")
 
@@ -49,9 +53,9 @@ if runs:
             part = held_out_part(run)
             held = report.get(part, {})
             if "accuracy" in held:
-                st.metric(f"{part.capitalize()} accuracy", f"{held['accuracy']:.3f}")
+                st.metric(f"{part.capitalize()} accuracy", number(held["accuracy"]))
             elif "r2" in held:
-                st.metric(f"{part.capitalize()} R²", f"{held['r2']:.3f}")
+                st.metric(f"{part.capitalize()} R²", number(held["r2"]))
             st.text(f"{run.architecture} net · {run.epochs} epochs · {run.history.status}")
             if run.history.message:
                 st.warning(run.history.message)
