@@ -2,7 +2,7 @@
 
 import pytest
 
-from ui import lessons
+from ui import lessons, state
 
 
 def test_article_page_shows_both_replays_and_the_correct_neuron(app):
@@ -47,10 +47,15 @@ def test_every_lesson_runs_in_the_app(app, lesson):
     app.selectbox(key="lesson").set_value(lesson.key).run()
     app.button(key="lesson_run").click().run()
     assert not app.exception
-    assert not app.error
+    assert not app.main.error  # (the sidebar says when the active run diverged)
     assert len(app.get("vega_lite_chart")) == len(lesson.steps)
     if lesson.key == "learning_rate":
         assert any("diverged" in w.value for w in app.warning)
+    # the sidebar (drawn before the page) shows the lesson's last run: the page reruns after training
+    last = app.session_state[state._RUNS][-1]
+    assert any(t.value.startswith(f"Run {last.id}:") for t in app.sidebar.text)
+    if lesson.key == "line":  # its text's formulas hold "*": shown as typed, not as emphasis
+        assert any(r"w1\*x1" in m.value for m in app.markdown)
 
 
 def test_lesson_setup_moves_its_settings_to_train(app):

@@ -185,3 +185,15 @@ def test_correct_neuron_agrees_with_scikit_learn(neuron, bundled):
     reference = LogisticRegression(C=np.inf).fit(z_train, y_train)  # unpenalized
     np.testing.assert_allclose(neuron.standardized_weights, reference.coef_[0], atol=0.01)
     np.testing.assert_allclose(neuron.standardized_bias, reference.intercept_[0], atol=0.01)
+
+
+def test_printed_loss_chart_keeps_its_y_title_short():
+    """A y title taller than the plot pushed the chart's title out of view; the words go in the subtitle."""
+    from ui.charts.article import printed_loss
+
+    spec = printed_loss([499.0, 499.0, 300.0], "Learning rate 4e-7", "first epochs print 499.0").to_dict()
+    line = spec["layer"][0]
+    assert line["encoding"]["y"]["title"] == 'Printed "loss"'
+    assert any("sum of the errors" in s for s in spec["title"]["subtitle"])
+    assert spec["title"]["subtitle"][-1] == "first epochs print 499.0"
+    assert line["mark"]["point"]["color"] == line["mark"]["color"]  # the dots in the line's colour

@@ -137,6 +137,10 @@ def test_large_neuron_map_with_points(run):
     assert len(rows(spec, pts)) == len(run.split[0])
     assert pts["encoding"]["color"]["scale"]["domain"] == run.dataset.class_names
     assert heat["encoding"]["x"]["title"] == "x1"
+    # 1 px outlines in the cell's own colour (0.5 px left seams); the class legend under the plot
+    assert heat["mark"]["strokeWidth"] == 1
+    assert heat["encoding"]["stroke"]["scale"] == heat["encoding"]["color"]["scale"]
+    assert pts["encoding"]["color"]["legend"]["orient"] == "bottom"
 
 
 def test_layer_statistics_charts(run):

@@ -180,3 +180,47 @@ def test_boundary_chart_for_a_trained_run(trained):
     assert "Glucose" in titles and "BloodPressure" in titles
     without_test = _spec(boundary_chart(trained, 0, 1, show_test=False))
     assert len(_rows(without_test, without_test["layer"][2])) == len(trained.split[0])
+
+
+def test_boundary_cells_are_opaque_and_outlined_in_their_own_colour(trained):
+    """Translucent or unoutlined cells leave a grid of seams between them (seen in the browser)."""
+    from ui.boundary import boundary_chart
+    from ui.charts.boundary import HEAT_ALPHA, over_white
+
+    heat = _spec(boundary_chart(trained, 0, 1))["layer"][0]
+    assert heat["mark"]["strokeWidth"] == 1 and "opacity" not in heat["encoding"]
+    assert heat["encoding"]["stroke"]["field"] == heat["encoding"]["color"]["field"] == "p"
+    assert heat["encoding"]["stroke"]["scale"] == heat["encoding"]["color"]["scale"]
+    assert heat["encoding"]["color"]["scale"]["range"][0] == over_white("#0072B2", HEAT_ALPHA)
+    assert over_white("#000000", 0.5) == "#808080" and over_white("#ff0000", 1.0) == "#ff0000"
+
+
+def test_boundary_point_legends_sit_under_the_plot_with_both_classes():
+    """Stacked under the gradient on the right, the class legend was cut off below a short chart."""
+    from ui.boundary import boundary_chart
+    from ui.charts.boundary import LEGEND_ROW
+
+    run = runs.new_run(1, datasets.generate("moons", 200, 0.1, 0), None, (), runs.TrainConfig())
+    spec = _spec(boundary_chart(run, 0, 1, height=300))
+    points = spec["layer"][-1]
+    color, shape = points["encoding"]["color"], points["encoding"]["shape"]
+    assert color["scale"]["domain"] == ["0", "1"] and color["legend"]["orient"] == "bottom"
+    assert shape["legend"]["orient"] == "bottom"
+    assert shape["scale"]["domain"] == ["train", "test"]  # training rows are the circles
+    assert spec["height"] == 300 + LEGEND_ROW  # the legend row is added: the plot keeps its height
+
+
+def test_boundary_multiclass_and_regression_colours():
+    from ui.boundary import boundary_chart
+
+    blobs = runs.new_run(1, datasets.generate("blobs", 200, 0.1, 0, classes=3), None, (), runs.TrainConfig())
+    spec = _spec(boundary_chart(blobs, 0, 1))
+    heat, legend = spec["layer"][0], spec["layer"][1]
+    assert heat["encoding"]["color"]["scale"] is None  # each cell's colour (class and confidence) is in the data
+    fills = {row["fill"] for row in _rows(spec, heat)}
+    assert all(f.startswith("#") and len(f) == 7 for f in fills)
+    assert legend["encoding"]["color"]["title"] == "Predicted class"
+    assert legend["encoding"]["color"]["scale"]["domain"] == blobs.dataset.class_names
+    plane = runs.new_run(2, datasets.generate("plane", 200, 0.1, 0), None, (), runs.TrainConfig())
+    scale = _spec(boundary_chart(plane, 0, 1))["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["clamp"] is True  # a diverged net's huge predictions take the end colour, not black

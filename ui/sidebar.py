@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import state
+from .charts.training import number
 from .runs import evaluate, held_out_part
 
 PROBLEM_LABELS = {"binary": "binary classification", "multiclass": "multi-class classification",
@@ -33,12 +34,14 @@ def render() -> None:
             st.caption("No model yet: open Train and press Train.")
             return
         st.text(f"{run.label}\n{run.epochs} epochs trained ({run.history.status})")
+        if run.history.status == "diverged":
+            st.error("Diverged: the weights blew up, so its scores mean nothing. Try a smaller learning rate.")
         if run.epochs == 0:
             return
         report = evaluate(run)
         part = held_out_part(run)
         held = report.get(part, {})
         if "accuracy" in held:
-            st.metric(f"{part.capitalize()} accuracy", f"{held['accuracy']:.3f}")
+            st.metric(f"{part.capitalize()} accuracy", number(held["accuracy"]))
         elif "r2" in held:
-            st.metric(f"{part.capitalize()} R²", f"{held['r2']:.3f}")
+            st.metric(f"{part.capitalize()} R²", number(held["r2"]))

@@ -140,8 +140,11 @@ SHOWN_RUN = "shown_run"  # the run picker (its value is a run id)
 ARTICLE_GLUCOSE = "article_glucose"
 ARTICLE_PRESSURE = "article_pressure"
 ARTICLE_HIDDEN = "article_hidden"
+ARTICLE_HIDDEN_TRAIN = "article_hidden_train"
 # Lessons page
 LESSON = "lesson"
+LESSON_RUN = "lesson_run"
+LESSON_SETUP = "lesson_setup"
 PAGE_SETTINGS: dict[str, object] = {ARTICLE_GLUCOSE: 140.0, ARTICLE_PRESSURE: 90.0, ARTICLE_HIDDEN: "8",
                                     LESSON: "line"}
 
@@ -196,6 +199,7 @@ _RUNS = "_runs"
 _ACTIVE_RUN = "_active_run"
 _NEXT_RUN_ID = "_next_run_id"
 _RUNS_DROPPED = "_runs_dropped"
+_DROPPED_NOTICE = "_dropped_notice"  # labels of the runs the last Train dropped, for one notice on Train
 _QUERY_READ = "_query_read"
 _WHATIF = "_whatif"
 _BATCH = "_batch"
@@ -246,6 +250,11 @@ def setting(key: str):
 
 def set_setting(key: str, value) -> None:
     st.session_state[key] = value
+
+
+def init_setting(key: str, value) -> None:
+    """Give a widget key its first value; once it has one, only the widget and callbacks change it."""
+    st.session_state.setdefault(key, value)
 
 
 # --------------------------------------------------------------------- data
@@ -432,6 +441,15 @@ def add_run(run: Run) -> None:
 
 def dropped_runs() -> list[str]:
     return st.session_state[_RUNS_DROPPED]
+
+
+def dropped_notice() -> list[str]:
+    """Labels of the runs dropped by the last training the Train page has not yet reported."""
+    return st.session_state.get(_DROPPED_NOTICE) or []
+
+
+def set_dropped_notice(labels: list[str]) -> None:
+    st.session_state[_DROPPED_NOTICE] = list(labels)
 
 
 def active_run() -> Run | None:

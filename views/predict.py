@@ -19,13 +19,44 @@ from ui.explore import escape_markdown
 MEASURE_LABELS = {"per_std": "per standard deviation", "per_unit": "per unit of the feature"}
 
 
-def set_value(run, spec: whatif.InputSpec, key: str) -> None:
-    """A slider or number entry changed: that feature's what-if value follows."""
-    state.whatif_point(run)[spec.feature] = spec.clamp(state.setting(key))
+def move_to(run, values: dict[int, float], *, keep: str | None = None) -> None:
+    """Move the what-if point, and the inputs that show it, to ``values``.
 
-
-def move_to(run, values: dict[int, float]) -> None:
+    The inputs' keys are written here, in the callbacks that move the point,
+    never on every run: a run in flight would push an older value back into a
+    slider the user is still moving. ``keep`` names a key not to write (the
+    widget that made the change already shows it).
+    """
     state.whatif_point(run).update(values)
+    for j, value in values.items():
+        for key in (state.whatif_key(run.id, j), state.whatif_number_key(run.id, j)):
+            if key != keep:
+                state.set_setting(key, value)
+
+
+def slider_moved(run, spec: whatif.InputSpec) -> None:
+    slider_key = state.whatif_key(run.id, spec.feature)
+    move_to(run, {spec.feature: spec.clamp(state.setting(slider_key))}, keep=slider_key)
+
+
+def number_typed(run, spec: whatif.InputSpec) -> None:
+    """The exact box changed: the point follows, unless the slider moved in this same rerun.
+
+    Quick slider moves send the box's older value along with the slider's new
+    one (the box has not heard of the last move yet); the slider then wins, so
+    a stale box never moves the point back, whichever callback runs first. The
+    slider's key is written only when the box really moved the point: writing
+    it pushes the value to the browser, and an older value would undo a key
+    press the user has made since.
+    """
+    slider_key = state.whatif_key(run.id, spec.feature)
+    number_key = state.whatif_number_key(run.id, spec.feature)
+    kept = state.whatif_point(run).get(spec.feature)
+    slider, number = spec.clamp(state.setting(slider_key)), spec.clamp(state.setting(number_key))
+    if slider != kept:
+        move_to(run, {spec.feature: slider}, keep=slider_key)
+    elif number != kept:
+        move_to(run, {spec.feature: number}, keep=number_key)
 
 
 def start_from_row(run) -> None:
@@ -35,7 +66,8 @@ def start_from_row(run) -> None:
 def pick_on_chart(run, x: int, y: int, specs: list[whatif.InputSpec]) -> None:
     """A click on the boundary chart: the clicked cell becomes the point's two axis values."""
     point = state.whatif_point(run)
-    point.update(whatif.selection_to_point(state.setting(state.WHATIF_PICK), point, x, y, specs))
+    picked = whatif.selection_to_point(state.setting(state.WHATIF_PICK), point, x, y, specs)
+    move_to(run, {j: picked[j] for j in (x, y)})
 
 
 st.title("Predict: what if?")
@@ -71,16 +103,16 @@ with inputs:
     for spec in specs:
         slider_key = state.whatif_key(run.id, spec.feature)
         number_key = state.whatif_number_key(run.id, spec.feature)
-        state.set_setting(slider_key, point[spec.feature])  # the widgets show the kept point
-        state.set_setting(number_key, point[spec.feature])
+        state.init_setting(slider_key, point[spec.feature])  # first show; then only callbacks move them
+        state.init_setting(number_key, point[spec.feature])
         box.text(spec.name)
         slide, exact = box.columns([3, 1])
         bounds = dict(min_value=spec.lo, max_value=spec.hi, step=spec.step, format=spec.fmt,
                       label_visibility="collapsed")
-        slide.slider(f"Feature {spec.feature + 1}", key=slider_key, on_change=set_value,
-                     args=(run, spec, slider_key), **bounds)
-        exact.number_input(f"Feature {spec.feature + 1} (exact)", key=number_key, on_change=set_value,
-                           args=(run, spec, number_key), **bounds)
+        slide.slider(f"Feature {spec.feature + 1}", key=slider_key, on_change=slider_moved,
+                     args=(run, spec), **bounds)
+        exact.number_input(f"Feature {spec.feature + 1} (exact)", key=number_key, on_change=number_typed,
+                           args=(run, spec), **bounds)
 
 prediction = whatif.predict_point(run, point)
 with answer:

@@ -7,6 +7,7 @@ from ui import presets, state
 from ui import runs as run_ops
 from ui.boundary import held_note
 from ui.charts import training as charts
+from ui.explore import escape_markdown
 from ui.live_training import LiveView, output_label, prepare, reset, settle
 
 st.title("Train a network")
@@ -94,10 +95,12 @@ b_stop.button("Stop", key=state.STOP_BUTTON, width="stretch", disabled=action is
 
 training = None
 if action is not None:
+    dropped_before = len(state.dropped_runs())
     try:
         training = prepare(action)
     except ValueError as exc:
         st.error(str(exc))
+    state.set_dropped_notice(state.dropped_runs()[dropped_before:])
 run = state.active_run()
 if run is None:
     st.info("Press **Train** to train a first run with these settings.")
@@ -117,6 +120,12 @@ if status.status == "diverged":
     st.error(status.message)
 elif status.message:  # stopped, early-stopped, or the best epoch's weights restored
     st.info(status.message)
+dropped = state.dropped_notice()
+if dropped:  # shown while the new run trains and once after; Share & compare lists every dropped run
+    st.info(escape_markdown(f"Kept the {run_ops.MAX_RUNS} newest runs (and any pinned): dropped "
+                            f"{'; '.join(dropped)}. Pin a run on Share & compare to keep it."))
+    if training is None:
+        state.set_dropped_notice([])
 if config is not None and training is None and run_ops.with_config(run, epochs=config.epochs) != config:
     st.caption("The settings differ from this run's: Continue and Step use the run's own settings; "
                "Train makes a new run with the new ones.")

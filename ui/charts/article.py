@@ -8,18 +8,26 @@ import pandas as pd
 
 from . import CLASS_COLORS, padded_domain
 
+PRINTED_COLOR = "#D55E00"
+
 
 def printed_loss(values: list[float], title: str, subtitle: str = "") -> alt.Chart:
-    """The article's printed "loss" (signed sum of errors) per epoch, with the zero line."""
+    """The article's printed "loss" (signed sum of errors) per epoch, with the zero line.
+
+    The y title stays short (a long one is taller than the plot and pushes the
+    title out of the chart); what the number is goes in the subtitle.
+    """
     frame = pd.DataFrame({"epoch": np.arange(1, len(values) + 1), "printed": values})
     dom = padded_domain(np.r_[values, 0.0])
-    line = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=14), color="#D55E00").encode(
+    line = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=14, color=PRINTED_COLOR),
+                                      color=PRINTED_COLOR).encode(
         x=alt.X("epoch:Q", title="Epoch", scale=alt.Scale(domain=[1, max(len(values), 2)], nice=False)),
-        y=alt.Y("printed:Q", title='Printed "loss" (sum of errors)', scale=alt.Scale(domain=dom)),
+        y=alt.Y("printed:Q", title='Printed "loss"', scale=alt.Scale(domain=dom)),
         tooltip=[alt.Tooltip("epoch:Q"), alt.Tooltip("printed:Q", format=".1f")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888888", strokeDash=[4, 4]).encode(y="y:Q")
-    return alt.layer(line, zero).properties(height=240, title=alt.TitleParams(title, subtitle=[subtitle] if subtitle else []))
+    lines = ["the signed sum of the errors, as the article prints it"] + ([subtitle] if subtitle else [])
+    return alt.layer(line, zero).properties(height=300, title=alt.TitleParams(title, subtitle=lines))
 
 
 def loss_curve(values: list[float], title: str) -> alt.Chart:

@@ -16,6 +16,35 @@ import pandas as pd
 from . import PROBA_RANGE, class_colors
 
 SELECTION = "pick"  # name of the click selection on the heatmap cells
+#: The heatmap's colours are those of this opacity over white, so the points stand out on it.
+HEAT_ALPHA = 0.8
+#: Multi-class cells: opacity over white from confidence 0 to 1 (a sure region is strongest).
+CONFIDENCE_ALPHA = (0.15, 0.75)
+#: Vega's "viridis" scheme at ten stops (the regression points use the scheme itself).
+VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
+           "#b5de2b", "#fde725"]
+#: The rows' parts in the order their shapes are given (circle, triangle, square).
+PARTS = ("train", "validation", "test")
+#: The points' legends (class, rows) go under the plot, side by side: stacked on the right under
+#: the colour gradient they did not fit beside a short chart, and the last one was cut off.
+BELOW = alt.Legend(orient="bottom", direction="horizontal")
+#: Height (px) of that legend row; ``height`` is the chart's without it.
+LEGEND_ROW = 56
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def blend_over_white(rgb: np.ndarray, alpha) -> list[str]:
+    """``#rrggbb`` of colours ``rgb`` ``(n, 3)`` drawn at opacity ``alpha`` (scalar or ``(n,)``) over white."""
+    mixed = np.asarray(alpha, dtype=np.float64).reshape(-1, 1) * rgb + (1 - np.asarray(alpha).reshape(-1, 1)) * 255
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.rint(mixed).astype(int)]
+
+
+def over_white(color: str, alpha: float) -> str:
+    """``color`` (``#rrggbb``) as it looks at opacity ``alpha`` over white."""
+    return blend_over_white(np.asarray([_rgb(color)]), alpha)[0]
 
 
 def grid_cells(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, problem_type: str,
@@ -105,38 +134,49 @@ def decision_boundary(
     ``(field, title)`` pairs in ``points.attrs["tooltip"]`` (fields are safe
     names such as ``f0``; titles may be any user text). ``value_domain`` fixes the regression colour
     scale. ``selectable`` makes a click on a cell a selection named
-    ``SELECTION`` with fields ``cx``/``cy``.
+    ``SELECTION`` with fields ``cx``/``cy``. ``height`` is the chart's
+    without the points' legend row under it (``LEGEND_ROW`` more when there are points).
     """
     x_dom = [float(cells["x"].min()), float(cells["x2"].max())]
     y_dom = [float(cells["y"].min()), float(cells["y2"].max())]
     x_enc = alt.X("x:Q", title=x_title, scale=alt.Scale(domain=x_dom, nice=False, zero=False))
     y_enc = alt.Y("y:Q", title=y_title, scale=alt.Scale(domain=y_dom, nice=False, zero=False))
+    # The cells are opaque, coloured as if drawn at HEAT_ALPHA over white (lighter than the points on
+    # top), and outlined 1 px in their own colour: anti-aliased edges of translucent (or unoutlined)
+    # cells show a grid of seams where they meet; a 0.5 px outline still left lighter seams.
+    legend_layer = None
     if problem_type == "multiclass":
+        # colour and confidence make one colour per cell, computed here (no legend of its own)
         colors = class_colors(len(class_names))
-        fill = alt.Color("class:N", title="Predicted class", scale=alt.Scale(domain=class_names, range=colors))
-        extra = {"opacity": alt.Opacity("confidence:Q", scale=alt.Scale(domain=[0, 1], range=[0.15, 0.75]),
-                                        legend=None)}
+        index = pd.Categorical(cells["class"], categories=class_names).codes
+        alpha = CONFIDENCE_ALPHA[0] + (CONFIDENCE_ALPHA[1] - CONFIDENCE_ALPHA[0]) * cells["confidence"].to_numpy()
+        cells = cells.assign(fill=blend_over_white(np.asarray([_rgb(c) for c in colors])[index], alpha))
+        field, title, scale, legend = "fill:N", None, None, None
+        legend_layer = alt.Chart(pd.DataFrame({"class": class_names})).mark_square(opacity=0).encode(
+            color=alt.Color("class:N", title="Predicted class", legend=alt.Legend(symbolOpacity=1), scale=alt.Scale(
+                domain=class_names, range=[over_white(c, CONFIDENCE_ALPHA[1]) for c in colors])))
         tip = [alt.Tooltip("class:N", title="predicted"), alt.Tooltip("confidence:Q", format=".3f")]
     elif problem_type == "binary":
         name1 = class_names[1] if class_names else "1"
-        # a short gradient, so the three legends on the right fit beside the plot
-        fill = alt.Color("p:Q", title=f"P({name1})", scale=alt.Scale(domain=[0, 1], range=PROBA_RANGE),
-                         legend=alt.Legend(gradientLength=120))
-        extra = {"opacity": alt.value(0.8)}
+        field, title = "p:Q", f"P({name1})"
+        scale = alt.Scale(domain=[0, 1], range=[over_white(c, HEAT_ALPHA) for c in PROBA_RANGE])
+        legend = alt.Legend(gradientLength=120)
         tip = [alt.Tooltip("p:Q", title=f"P({name1})", format=".3f")]
     else:
         dom = list(value_domain) if value_domain else [float(cells["value"].min()), float(cells["value"].max())]
-        fill = alt.Color("value:Q", title="Predicted", scale=alt.Scale(domain=dom, scheme="viridis"),
-                         legend=alt.Legend(gradientLength=120))
-        extra = {"opacity": alt.value(0.8)}
+        field, title = "value:Q", "Predicted"
+        # clamped: a diverged net predicts far outside the target's range (unclamped, that paints black)
+        scale = alt.Scale(domain=dom, range=[over_white(c, HEAT_ALPHA) for c in VIRIDIS], clamp=True)
+        legend = alt.Legend(gradientLength=120)
         tip = [alt.Tooltip("value:Q", title="predicted", format=".3f")]
     tip = [alt.Tooltip("cx:Q", title=x_title, format=".3g"), alt.Tooltip("cy:Q", title=y_title, format=".3g"), *tip]
-    heat = alt.Chart(cells).mark_rect(stroke=None).encode(
-        x=x_enc, x2="x2:Q", y=y_enc, y2="y2:Q", color=fill, tooltip=tip, **extra
+    heat = alt.Chart(cells).mark_rect(strokeWidth=1).encode(
+        x=x_enc, x2="x2:Q", y=y_enc, y2="y2:Q", color=alt.Color(field, title=title, scale=scale, legend=legend),
+        stroke=alt.Stroke(field, scale=scale, legend=None), tooltip=tip,
     )
     if selectable:
         heat = heat.add_params(alt.selection_point(name=SELECTION, fields=["cx", "cy"], on="click"))
-    layers: list[alt.Chart] = [heat]
+    layers: list[alt.Chart] = [heat] + ([legend_layer] if legend_layer is not None else [])
     if len(boundary):
         layers.append(
             alt.Chart(boundary).mark_circle(size=6, color="#222222", opacity=0.9).encode(
@@ -153,15 +193,16 @@ def decision_boundary(
             # multi-class: the same colours as the "Predicted class" legend, so no second legend
             pcolor = alt.Color("label:N", title="Class", scale=alt.Scale(
                 domain=class_names, range=class_colors(len(class_names))),
-                legend=None if problem_type == "multiclass" else alt.Legend())
-        parts = sorted(points["part"].unique().tolist())
+                legend=None if problem_type == "multiclass" else BELOW)
+        present = set(points["part"])
+        parts = [p for p in PARTS if p in present] + sorted(present - set(PARTS))
         layers.append(
             alt.Chart(points).mark_point(filled=True, size=38, strokeWidth=0.8, stroke="white").encode(
                 x=alt.X("px:Q", scale=alt.Scale(domain=x_dom, nice=False, zero=False)),
                 y=alt.Y("py:Q", scale=alt.Scale(domain=y_dom, nice=False, zero=False)),
                 color=pcolor,
-                shape=alt.Shape("part:N", title="Rows", scale=alt.Scale(
-                    domain=parts, range=["circle", "triangle-up", "square"][: len(parts)])),
+                shape=alt.Shape("part:N", title="Rows", legend=BELOW, scale=alt.Scale(
+                    domain=parts, range=["circle", "triangle-up", "square", "diamond"][: len(parts)])),
                 tooltip=[alt.Tooltip("part:N", title="rows"), alt.Tooltip("label", title="actual"),
                          *[alt.Tooltip(f"{f}:Q", title=t, format=".4g") for f, t in tooltip_fields]],
             )
@@ -178,4 +219,6 @@ def decision_boundary(
         )
     title = alt.TitleParams("Decision boundary" if problem_type != "regression" else "Predicted value",
                             subtitle=[sampled_note] if sampled_note else [])
-    return alt.layer(*layers).properties(height=height, title=title).resolve_scale(color="independent")
+    # the points' legends take a row under the plot: the chart grows by it, so the plot keeps its size
+    below = LEGEND_ROW if points is not None and len(points) else 0
+    return alt.layer(*layers).properties(height=height + below, title=title).resolve_scale(color="independent")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..inside import Diagram, NeuronMaps, color_domain
 from . import CLASS_COLORS, PROBA_RANGE, class_colors
+from .boundary import BELOW, LEGEND_ROW
 
 #: Edge colours by the weight's sign, node fill by the bias: positive blue, negative vermillion.
 SIGN_DOMAIN = ["positive", "negative"]
@@ -171,7 +172,8 @@ def layer_maps(tiles: pd.DataFrame, domain: list[float], *, activation: str, tit
         x=x, y=y, text="neuron:N")
     legend = alt.Chart(pd.DataFrame({"value": [domain[0], domain[-1]]})).mark_point(opacity=0, size=0).encode(
         x=alt.value(0), y=alt.value(0),
-        color=alt.Color("value:Q", title=f"{activation} output", scale=_map_color(domain, activation, output),
+        color=alt.Color("value:Q", title="standardized value" if activation == "input" else f"{activation} output",
+                        scale=_map_color(domain, activation, output),
                         legend=alt.Legend(gradientLength=max(size, 40), orient="right")),
     )
     return alt.layer(images, names, legend).properties(
@@ -198,8 +200,8 @@ def neuron_map(cells: pd.DataFrame, domain: list[float], *, activation: str, tit
     xs = alt.Scale(domain=x_dom, nice=False, zero=False)
     ys = alt.Scale(domain=y_dom, nice=False, zero=False)
     scale = _map_color(domain, activation, output)
-    # a hairline stroke in the cell's own colour hides the seams anti-aliasing leaves between cells
-    heat = alt.Chart(cells).mark_rect(strokeWidth=0.5).encode(
+    # a 1 px stroke in the cell's own colour hides the seams anti-aliasing leaves between cells (0.5 px did not)
+    heat = alt.Chart(cells).mark_rect(strokeWidth=1).encode(
         x=alt.X("x:Q", title=x_title, scale=xs), x2="x2:Q", y=alt.Y("y:Q", title=y_title, scale=ys), y2="y2:Q",
         color=alt.Color("value:Q", title=f"{activation} output", scale=scale),
         stroke=alt.Stroke("value:Q", scale=scale, legend=None),
@@ -209,7 +211,7 @@ def neuron_map(cells: pd.DataFrame, domain: list[float], *, activation: str, tit
     layers: list[alt.Chart] = [heat]
     if points is not None and len(points):
         if class_names:
-            color = alt.Color("label:N", title="Class",
+            color = alt.Color("label:N", title="Class", legend=BELOW,
                               scale=alt.Scale(domain=list(class_names), range=class_colors(len(class_names))))
         else:
             color = alt.value("#333333")
@@ -217,7 +219,8 @@ def neuron_map(cells: pd.DataFrame, domain: list[float], *, activation: str, tit
             x=alt.X("px:Q", scale=xs), y=alt.Y("py:Q", scale=ys), color=color,
             tooltip=[alt.Tooltip("label", title="actual")],
         ))
-    return alt.layer(*layers).properties(height=height, title=title).resolve_scale(color="independent")
+    below = LEGEND_ROW if points is not None and len(points) and class_names else 0  # the plot keeps its size
+    return alt.layer(*layers).properties(height=height + below, title=title).resolve_scale(color="independent")
 
 
 def layer_statistics(stats: pd.DataFrame, layer_order: list[str], *, statistic: str, log: bool,
