@@ -348,3 +348,16 @@ def test_sessions_are_isolated():
         carol.switch_page(page).run()
         ok(carol, page)
         assert "alice" not in plain_text(carol) and runs(carol) == []
+
+
+def test_an_error_that_quotes_a_hostile_class_name_stays_text():
+    """The split error names the class left out of training: a class named like a link stays text."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    bad = "[y](javascript:alert(3))"
+    rare = "a,b,label\n" + "".join(f"{i},{i % 5},{bad if i < 2 else ('x' if i % 2 else 'w')}\n" for i in range(40))
+    upload_data(at, "rare.csv", rare.encode())
+    at.session_state[state.VAL_FRACTION] = 0.3
+    at.session_state[state.TEST_FRACTION] = 0.5
+    train(at)
+    assert "no training rows of class" in messages(at), messages(at)
+    assert not markdown_leaks(at)

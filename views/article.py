@@ -6,6 +6,7 @@ import streamlit as st
 from nn_core import article
 from ui import article_view, state
 from ui.charts import article as charts
+from ui.explore import escape_markdown
 from ui.runs import parse_hidden
 
 
@@ -88,7 +89,7 @@ if st.button("Add the hidden layer and train", key=state.ARTICLE_HIDDEN_TRAIN):
             raise ValueError("Give at least one hidden layer, for example 8.")
         state.set_article_gain(article_view.with_hidden_layer(page, hidden))
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
 gain = state.article_gain()
 if gain is not None:
     a, b = st.columns(2)

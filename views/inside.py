@@ -7,6 +7,7 @@ from nn_core.gradcheck import PASS_THRESHOLD
 from ui import inside, state
 from ui.boundary import boundary_chart, held_note, points_for
 from ui.charts import inside as charts
+from ui.explore import escape_markdown
 from ui.live_training import train_with_redraws
 from ui.runs import train
 
@@ -29,7 +30,7 @@ if step_col.button("Step 1 epoch", key=state.INSIDE_STEP, width="stretch"):
     try:
         train(run, 1)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
     else:
         st.rerun()  # so the sidebar and every view show the new epoch
 if run.history.status == "diverged":
@@ -166,7 +167,7 @@ with tab_check:
         try:
             state.set_gradcheck_result(run, fingerprint, inside.run_gradient_check(run))
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
     result = state.gradcheck_result(run, fingerprint)
     if result is not None:
         st.dataframe(result.table, hide_index=True, column_config={
@@ -189,6 +190,6 @@ if play:
     try:
         train_with_redraws(run, 10, redraw, interval=0.0)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
     else:
         st.rerun()

@@ -31,7 +31,7 @@ if run_col.button("Run this lesson", key=state.LESSON_RUN, type="primary"):
             try:
                 run = lessons.run_step(step, state.next_run_id())
             except ValueError as exc:
-                st.error(f"{step.label}: {exc}")
+                st.error(escape_markdown(f"{step.label}: {exc}"))
                 break
             state.add_run(run)
             results.append(run.id)

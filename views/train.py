@@ -61,7 +61,7 @@ try:
     config = state.train_config()
 except ValueError as exc:
     config = None
-    st.error(f"{exc} Fix the hidden layers to train a new run.")
+    st.error(escape_markdown(f"{exc} Fix the hidden layers to train a new run."))
 if config is not None:
     spec = state.active_spec()
     sizes = [dataset.n_features + len(spec.derived if spec else ()), *config.hidden,
@@ -99,7 +99,7 @@ if action is not None:
     try:
         training = prepare(action)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
     state.set_dropped_notice(state.dropped_runs()[dropped_before:])
 run = state.active_run()
 if run is None:
@@ -117,7 +117,7 @@ if len(state.runs()) > 1 and training is None:
 ds = run.dataset
 status = run.history
 if status.status == "diverged":
-    st.error(status.message)
+    st.error(escape_markdown(status.message))
 elif status.message:  # stopped, early-stopped, or the best epoch's weights restored
     st.info(status.message)
 dropped = state.dropped_notice()
@@ -166,7 +166,7 @@ if training is not None:
     try:
         view.train(*training)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
     else:
         st.rerun()  # a fresh run draws the final charts, metrics and the sidebar's model
 view.draw(run)
