@@ -361,3 +361,24 @@ def test_an_error_that_quotes_a_hostile_class_name_stays_text():
     train(at)
     assert "no training rows of class" in messages(at), messages(at)
     assert not markdown_leaks(at)
+
+
+def test_caps_hold_on_the_batch_and_model_upload_paths(at):
+    """The 50 MB and 200,000-row caps answer on every upload path, not only Explore's."""
+    train(at)
+    before = snapshot(at)
+    huge = HEADER + b"1,2,0\n" * (tabular.MAX_BYTES // 6 + 1)
+    long = HEADER + b"1,2,0\n" * (tabular.MAX_ROWS + 1)
+    at.switch_page("views/predict.py").run()
+    for name, data, sentence in (("huge.csv", huge, "the limit is 50"),
+                                 ("long.csv", long, f"the limit is {tabular.MAX_ROWS:,} rows")):
+        at.file_uploader(key=state.BATCH_FILE).set_value((name, data, "text/csv")).run()
+        ok(at, f"Predict, batch {name}")
+        assert sentence in messages(at), messages(at)
+        assert snapshot(at) == before
+    at.switch_page("views/share.py").run()
+    giant = b'{"format": "nn_core-model", "version": 1, "architecture": {"layer_sizes": [5000, 5000, 1]}}'
+    at.file_uploader(key=state.MODEL_FILE).set_value(("giant.json", giant, "application/json")).run()
+    ok(at, "Share, oversized model")
+    assert "limit is 10,000,000" in messages(at) and "current model stays active" in messages(at), messages(at)
+    assert snapshot(at) == before
