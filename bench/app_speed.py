@@ -115,11 +115,12 @@ def measure() -> dict[str, tuple[float, float]]:
 
 
 def report(m: dict[str, tuple[float, float]]) -> str:
-    def row(label, key, target, ms=False):
+    def row(label, key, target, limit=None, ms=False):
         wall, cpu = m[key]
         scale, unit = (1000, "ms") if ms else (1, "s")
         fmt = ".1f" if ms else ".3f"
-        return f"| {label} | {wall * scale:{fmt}} {unit} | {cpu * scale:{fmt}} {unit} | {target} |"
+        met = "" if limit is None else ("yes" if cpu <= limit else "**no**")
+        return f"| {label} | {wall * scale:{fmt}} {unit} | {cpu * scale:{fmt}} {unit} | {target} | {met} |"
 
     lines = [
         "## The dashboard (AppTest, one session)",
@@ -129,15 +130,24 @@ def report(m: dict[str, tuple[float, float]]) -> str:
         f"{REPS} (3 for the upload); script time as the server spends it per rerun (AppTest runs the "
         "script in-process: no browser, no websocket).",
         "",
-        "| What | Wall | CPU | Target |",
-        "|---|---:|---:|---|",
-        row("Explore page rerun, bundled diabetes", "explore", "< 0.3 s"),
-        row("Train pressed -> default run finished (300 epochs, charts, metrics)", "train", "about 1 s, at most 1.5 s"),
-        row("Predict page rerun, default model", "predict", "< 0.3 s"),
-        row("What-if change (one number input)", "whatif", "< 100 ms", ms=True),
+        "| What | Wall | CPU | Target | Met (CPU) |",
+        "|---|---:|---:|---|---|",
+        row("Explore page rerun, bundled diabetes", "explore", "< 0.3 s", 0.3),
+        row("Train pressed -> default run finished (300 epochs, charts, metrics)", "train",
+            "about 1 s, at most 1.5 s", 1.5),
+        row("Predict page rerun, default model", "predict", "< 0.3 s", 0.3),
+        row("What-if change (one number input)", "whatif", "< 100 ms", 0.1, ms=True),
         row("Decision-boundary grid, 80 x 80", "grid80", "", ms=True),
-        row("Decision-boundary grid, 100 x 100", "grid100", "< 20 ms", ms=True),
-        row(f"Upload of a 100,000-row CSV ({m['csv_mb'][0]:.1f} MB) to charts drawn", "csv100k", "< 5 s"),
+        row("Decision-boundary grid, 100 x 100", "grid100", "< 20 ms", 0.02, ms=True),
+        row(f"Upload of a 100,000-row CSV ({m['csv_mb'][0]:.1f} MB) to charts drawn", "csv100k", "< 5 s", 5.0),
+        "",
+        "The times include AppTest's own work (parsing every element the script sends). The what-if "
+        "change sits at its 100 ms target, not under it with room: runs of this benchmark measured "
+        "96 to 104 ms. It redraws four charts (class probabilities, the decision boundary with the point, "
+        "sensitivities, sweeps); the maths behind them takes under 5 ms, and about half of the rest "
+        "is Altair validating each chart's spec against the Vega-Lite JSON schema when Streamlit "
+        "converts it (`to_dict()`), which the app does not control. Turning off Altair's debug mode "
+        "(validation at construction) was measured and gained nothing (96 vs 98 ms).",
         "",
         f"Peak memory (max RSS) of the process after one session trained and opened every page: "
         f"{m['rss_mb'][0]:.0f} MB (Python, Streamlit, pandas and Altair included). The load benchmark "

@@ -115,7 +115,8 @@ class Run:
 
     @property
     def label(self) -> str:
-        return f"Run {self.id}: {self.architecture} {self.config.activation}, {self.dataset.name or 'data'}"
+        hidden = ",".join(sorted(set(self.net.activations))) or "single neuron"
+        return f"Run {self.id}: {self.architecture} {hidden}, {self.dataset.name or 'data'}"
 
 
 def output_for(problem_type: str) -> str:
