@@ -153,6 +153,20 @@ def test_step_by_step_tables_equal_the_engine():
     _, out_back = frame_with(at, inside.DZ_COL)  # the backward pass starts at the output
     assert out_back[inside.DZ_COL].tolist() == pytest.approx([trace.layers[-1].a[0, 0] - run.dataset.y[9]])
     assert at.metric[0].value == f"{step.loss:.6g}"
+    # every backward table, from the output down, equals nn_core's backward_trace on this row:
+    # dL/dz and dL/db per unit, then the dL/dw matrix and the SGD step -lr * dL/dw
+    bt = run.net.backward_trace(x, run.dataset.y[9:10], l2=run.config.l2, l1=run.config.l1)
+    lr = run.config.learning_rate
+    frames = [df.value for df in at.dataframe]
+    k = next(i for i, f in enumerate(frames) if inside.DZ_COL in f.columns)
+    for g in reversed(bt.layers):
+        table, dW, step_W = frames[k], frames[k + 1], frames[k + 2]
+        np.testing.assert_allclose(table[inside.DZ_COL], g.dz[0], rtol=1e-12)
+        np.testing.assert_allclose(table["dL/db"], g.db, rtol=1e-12)
+        np.testing.assert_allclose(table["step for b: -lr·dL/db"], -lr * g.db, rtol=1e-12)
+        np.testing.assert_allclose(dW.to_numpy(dtype=float), g.dW, rtol=1e-12)
+        np.testing.assert_allclose(step_W.to_numpy(dtype=float), -lr * g.dW, rtol=1e-12)
+        k += 3
 
 
 def test_step_by_step_single_neuron_and_what_if_point():
