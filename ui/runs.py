@@ -226,6 +226,19 @@ def held_out_part(run: Run) -> str:
     return "train"
 
 
+def headline(run: Run) -> tuple[str, float] | None:
+    """The run's held-out score as ``("Test accuracy", 0.825)`` or ``("Test R²", ...)``; None untrained."""
+    if run.epochs == 0:
+        return None
+    part = held_out_part(run)
+    held = evaluate(run).get(part, {})
+    if "accuracy" in held:
+        return f"{part.capitalize()} accuracy", held["accuracy"]
+    if "r2" in held:
+        return f"{part.capitalize()} R²", held["r2"]
+    return None
+
+
 def baseline(run: Run) -> dict:
     """What a model that ignores the inputs scores on the held-out part.
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from . import state
 from .charts.training import number
-from .runs import evaluate, held_out_part
+from .runs import headline
 
 PROBLEM_LABELS = {"binary": "binary classification", "multiclass": "multi-class classification",
                   "regression": "regression"}
@@ -36,12 +36,6 @@ def render() -> None:
         st.text(f"{run.label}\n{run.epochs} epochs trained ({run.history.status})")
         if run.history.status == "diverged":
             st.error("Diverged: the weights blew up, so its scores mean nothing. Try a smaller learning rate.")
-        if run.epochs == 0:
-            return
-        report = evaluate(run)
-        part = held_out_part(run)
-        held = report.get(part, {})
-        if "accuracy" in held:
-            st.metric(f"{part.capitalize()} accuracy", number(held["accuracy"]))
-        elif "r2" in held:
-            st.metric(f"{part.capitalize()} R²", number(held["r2"]))
+        score = headline(run)
+        if score is not None:
+            st.metric(score[0], number(score[1]))

@@ -5,7 +5,7 @@ import streamlit as st
 from ui import boundary, lessons, state
 from ui.charts.training import number
 from ui.explore import escape_markdown
-from ui.runs import evaluate, held_out_part
+from ui.runs import headline
 
 st.title("Lessons")
 st.write(
@@ -49,13 +49,9 @@ if runs:
     for column, step, run in zip(columns, lesson.steps, runs):
         with column:
             st.markdown(f"**{step.label}**")
-            report = evaluate(run)
-            part = held_out_part(run)
-            held = report.get(part, {})
-            if "accuracy" in held:
-                st.metric(f"{part.capitalize()} accuracy", number(held["accuracy"]))
-            elif "r2" in held:
-                st.metric(f"{part.capitalize()} R²", number(held["r2"]))
+            score = headline(run)
+            if score is not None:
+                st.metric(score[0], number(score[1]))
             st.text(f"{run.architecture} net · {run.epochs} epochs · {run.history.status}")
             if run.history.message:
                 st.warning(run.history.message)
