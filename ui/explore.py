@@ -75,7 +75,8 @@ def preview(frame: pd.DataFrame, limit: int = PREVIEW_ROWS) -> pd.DataFrame:
 def column_summary(frame: pd.DataFrame, roles: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per column: role, type, missing values, distinct values and summary statistics.
 
-    ``type`` is ``"0/1"``, ``"integer"``, ``"decimal"``, ``"text"`` or ``"empty"``;
+    ``type`` is ``"0/1"``, ``"integer"``, ``"decimal"``, ``"text"``, ``"classes"`` (a target
+    shown by its class names) or ``"empty"``;
     statistics (mean, std, min, quartiles, max) ignore missing values and are
     empty for text. Columns are summarised at once, as one float matrix.
     """
@@ -102,8 +103,8 @@ def column_summary(frame: pd.DataFrame, roles: dict[str, str] | None = None) -> 
     rows = []
     for column in frame.columns:
         i = position.get(column)
-        if i is None:
-            kind = "text"
+        if i is None:  # a target of class names is classes, not free text
+            kind = "classes" if roles.get(str(column)) == "target" else "text"
         else:
             kind = ("empty" if not present[i] else "0/1" if binary[i] else "integer" if integral[i]
                     else "decimal")

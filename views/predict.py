@@ -94,7 +94,7 @@ inputs, answer = st.columns([3, 2], gap="large")
 with inputs:
     pick, use, reset = st.columns([2, 1, 1], vertical_alignment="bottom")
     pick.number_input("Start from row", min_value=0, max_value=ds.n_samples - 1, step=1,
-                      key=state.WHATIF_ROW, on_change=start_from_row, args=(run,))
+                      key=state.WHATIF_ROW, persist_state="session", on_change=start_from_row, args=(run,))
     use.button("Use this row", key=state.WHATIF_USE_ROW, on_click=start_from_row, args=(run,))
     reset.button("Medians", key=state.WHATIF_RESET, help="Every feature at its training median.",
                  on_click=move_to, args=(run, whatif.median_point(run)))
