@@ -16,3 +16,9 @@ def app() -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+@pytest.fixture
+def at(app) -> AppTest:
+    """The same fresh session, under the name the page tests use."""
+    return app

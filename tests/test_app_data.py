@@ -6,19 +6,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP
 from ui import state
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_LINK = "[x](javascript:alert(1))"
-
-
-@pytest.fixture
-def at() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    assert not app.exception, app.exception
-    return app
 
 
 def sidebar_text(app: AppTest) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
@@ -46,14 +45,6 @@ LOADS_WITH_REPORT = {
     "text-in-numbers": (HEADER + b"oops,70,1\n" + ROWS, "held text, now treated as missing"),
 }
 FEW_EPOCHS = 20
-
-
-@pytest.fixture
-def at() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    assert not app.exception, app.exception
-    return app
 
 
 # ------------------------------------------------------------------ helpers

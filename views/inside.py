@@ -4,7 +4,7 @@ statistics and the gradient check, for the active run, stepped an epoch at a tim
 import streamlit as st
 
 from nn_core.gradcheck import PASS_THRESHOLD
-from ui import inside, state
+from ui import guards, inside, state
 from ui.boundary import boundary_chart, held_note, points_for
 from ui.charts import inside as charts
 from ui.explore import escape_markdown
@@ -14,11 +14,7 @@ from ui.runs import train
 st.title("Inside the network")
 st.markdown("No black box: every weight, bias and neuron of the trained net, drawn from the very "
             "arrays it computes with. Step it one epoch at a time and watch them move.")
-run = state.active_run()
-if run is None:
-    st.info("There is no trained model yet. Train one first, then come back to look inside.")
-    st.page_link("views/train.py", label="Train", icon=":material/model_training:")
-    st.stop()
+run = guards.active_run_or_stop("to look inside")
 ds, net = run.dataset, run.net
 st.text(f"{run.label} · {run.epochs:,} epochs trained")
 

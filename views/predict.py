@@ -10,7 +10,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import state, whatif
+from ui import guards, state, whatif
 from ui.boundary import boundary_chart, held_note
 from ui.charts import predict as charts
 from ui.charts.boundary import SELECTION
@@ -71,11 +71,7 @@ def pick_on_chart(run, x: int, y: int, specs: list[whatif.InputSpec]) -> None:
 
 
 st.title("Predict: what if?")
-run = state.active_run()
-if run is None:
-    st.info("There is no trained model yet. Train one, then come back here to ask it what-if questions.")
-    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+run = guards.active_run_or_stop("here to ask it what-if questions")
 
 ds = run.dataset
 names = ds.feature_names

@@ -3,18 +3,14 @@ with the real numbers the engine computes, and the step one SGD update would tak
 
 import streamlit as st
 
-from ui import inside, state
+from ui import guards, inside, state
 from ui.whatif import row_caption
 
 st.title("One example, step by step")
 st.markdown("Follow one example through the trained net: each layer computes z = W a + b and "
             "a = f(z), the loss compares the output with the label, and backpropagation sends the "
             "error back layer by layer. Every number below is the engine's own.")
-run = state.active_run()
-if run is None:
-    st.info("There is no trained model yet. Train one first, then come back to follow an example.")
-    st.page_link("views/train.py", label="Train", icon=":material/model_training:")
-    st.stop()
+run = guards.active_run_or_stop("to follow an example")
 ds, net = run.dataset, run.net
 st.text(f"{run.label} · {run.epochs:,} epochs trained")
 
