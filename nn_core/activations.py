@@ -20,6 +20,8 @@ class Activation:
     """An elementwise function ``a = f(z)`` and its derivative ``f'(z)``."""
 
     name = "activation"
+    #: True when ``f(z) >= 0`` everywhere, so ``mean(|a|)`` is just ``mean(a)``
+    nonnegative = False
 
     def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         raise NotImplementedError
@@ -41,6 +43,7 @@ class Sigmoid(Activation):
     """
 
     name = "sigmoid"
+    nonnegative = True
 
     def forward(self, z, out=None):
         return sigmoid(z, out=out)
@@ -73,6 +76,7 @@ class ReLU(Activation):
     """
 
     name = "relu"
+    nonnegative = True
 
     def forward(self, z, out=None):
         return np.maximum(z, 0.0, out=out)
@@ -135,6 +139,7 @@ class Softmax(Activation):
     """
 
     name = "softmax"
+    nonnegative = True
 
     def forward(self, z, out=None):
         if out is None:
@@ -157,18 +162,24 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
     With ``e = exp(-|z|)`` (always in (0, 1]): ``1/(1+e)`` where ``z >= 0`` and
     ``e/(1+e)`` where ``z < 0``; the two branches are the same function, so the
-    result is within 1 ulp-level rounding of the textbook formula wherever that
-    formula does not overflow.
+    result is within rounding of the textbook formula wherever that formula
+    does not overflow.
     """
+    return sigmoid_from_exp(z, exp_neg_abs(z), out=out)
+
+
+def exp_neg_abs(z: np.ndarray) -> np.ndarray:
+    """``exp(-|z|)``, a new array in (0, 1]: the one exponential a sigmoid and its loss need."""
     e = np.abs(z)
     np.negative(e, out=e)
-    np.exp(e, out=e)
+    return np.exp(e, out=e)
+
+
+def sigmoid_from_exp(z: np.ndarray, e: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The sigmoid of ``z`` given ``e = exp(-|z|)``: ``1/(1+e)`` where ``z >= 0``, ``e/(1+e)`` elsewhere."""
     denom = e + 1.0
-    if out is None:
-        out = np.empty_like(z)
     # numerator: 1 for z >= 0, e for z < 0
-    np.divide(np.where(z >= 0, 1.0, e), denom, out=out)
-    return out
+    return np.divide(np.where(z >= 0, 1.0, e), denom, out=out)
 
 
 def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

@@ -19,7 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import Activation, Linear, Sigmoid, softmax_activation
+from .activations import (
+    Activation,
+    Linear,
+    Sigmoid,
+    exp_neg_abs,
+    sigmoid_from_exp,
+    softmax_activation,
+)
 
 
 class Loss:
@@ -35,6 +42,14 @@ class Loss:
     def value(self, z: np.ndarray, a: np.ndarray, Y: np.ndarray) -> float:
         """Mean loss over the samples (rows)."""
         raise NotImplementedError
+
+    def activate_and_value(self, z: np.ndarray, Y: np.ndarray, out: np.ndarray) -> float:
+        """Write the output activation ``f(z)`` into ``out`` and return the mean loss.
+
+        The training step's one call for both; a loss may share work between them.
+        """
+        a = self.activation.forward(z, out=out)
+        return self.value(z, a, Y)
 
     def gradient(self, a: np.ndarray, Y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """``dL/dz`` of the mean loss, shape ``(n, m)``: ``scale * (a - Y)``."""
@@ -68,14 +83,22 @@ class BinaryCrossEntropy(Loss):
         return np.asarray(y, dtype=dtype).reshape(-1, 1)
 
     def value(self, z, a, Y):
-        # softplus(z) - y*z, with softplus(z) = max(z, 0) + log1p(exp(-|z|))
-        t = np.abs(z)
-        np.negative(t, out=t)
-        np.exp(t, out=t)
-        np.log1p(t, out=t)
-        t += np.maximum(z, 0.0)
-        t -= Y * z
-        return float(t.mean(dtype=np.float64))
+        return _bce_from_exp(z, exp_neg_abs(z), Y)
+
+    def activate_and_value(self, z, Y, out):
+        # the sigmoid and the loss share e = exp(-|z|)
+        e = exp_neg_abs(z)
+        sigmoid_from_exp(z, e, out=out)
+        return _bce_from_exp(z, e, Y)
+
+
+def _bce_from_exp(z: np.ndarray, e: np.ndarray, Y: np.ndarray) -> float:
+    """``mean(softplus(z) - y*z)`` with ``softplus(z) = max(z, 0) + log1p(e)``, ``e = exp(-|z|)``.
+
+    Overwrites ``e``.
+    """
+    softplus_sum = np.add.reduce(np.log1p(e, out=e), axis=None) + np.add.reduce(np.maximum(z, 0.0), axis=None)
+    return float(softplus_sum - np.vdot(Y, z)) / z.shape[0]
 
 
 class CrossEntropy(Loss):

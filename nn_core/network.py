@@ -130,6 +130,10 @@ class Workspace:
         self.grad_blocks = _layer_blocks(self.grad, sizes)
         self.grad_W = [block[:-1] for block in self.grad_blocks]
         self.grad_b = [block[-1] for block in self.grad_blocks]
+        # for History: where W_0, b_0, W_1, b_1, ... start in grad, each weight's size, and scratch for |grad|
+        self.segments = np.cumsum([0] + [g.size for W, b in zip(self.grad_W, self.grad_b) for g in (W, b)][:-1])
+        self.weight_sizes = np.array([W.size for W in self.grad_W], dtype=dt)
+        self.grad_abs = np.empty_like(self.grad)
 
 
 class MLP:
@@ -284,12 +288,18 @@ class MLP:
 
         Layer ``i`` is ``z = [a_i, 1] @ [W_i; b_i]``: the bias rides on the ones column.
         """
+        z = self._logits(X, ws)
+        return self.loss.activation.forward(z, out=ws.a[-1])
+
+    def _logits(self, X: np.ndarray, ws: Workspace) -> np.ndarray:
+        """The forward pass up to the output layer's ``z`` (returned); fills the hidden ``ws.z``, ``ws.a``."""
         self._parameter_vector()
         np.copyto(ws.x, X)
-        for i, block in enumerate(self._blocks):
-            z = np.matmul(ws.inputs[i], block, out=ws.z[i])
-            a = self.layer_activation(i).forward(z, out=ws.a[i])
-        return a
+        blocks = self._blocks
+        for i, activation in enumerate(self._hidden):
+            z = np.matmul(ws.inputs[i], blocks[i], out=ws.z[i])
+            activation.forward(z, out=ws.a[i])
+        return np.matmul(ws.inputs[-1], blocks[-1], out=ws.z[-1])
 
     def forward(self, X) -> np.ndarray:
         """Output activations, shape ``(n, n_outputs)``."""
@@ -337,7 +347,11 @@ class MLP:
                 # delta @ W_i.T, written transposed into the column-major buffer; np.dot,
                 # unlike np.matmul, hands BLAS the (n, 1) delta of a single output unit
                 prev = ws.delta[i - 1]
-                np.dot(self.weights[i], delta.T, out=prev.T)
+                if delta.shape[1] == 1:
+                    # one unit: an outer product, which np.dot hands to BLAS and np.matmul does not
+                    np.dot(self.weights[i], delta.T, out=prev.T)
+                else:
+                    np.matmul(delta, self.weights[i].T, out=prev)
                 prev *= self._hidden[i - 1].derivative(ws.z[i - 1], ws.a[i - 1], out=ws.deriv[i - 1])
 
     def _penalty(self, l2: float, l1: float) -> float:
@@ -360,9 +374,9 @@ class MLP:
 
     def _loss_and_gradients(self, X, Y, ws: Workspace, l2: float, l1: float) -> float:
         """One forward and backward pass on clean arrays; gradients land in ``ws``."""
-        out = self._forward(X, ws)
-        loss = self.loss.value(ws.z[-1], out, Y)
-        self.loss.gradient(out, Y, out=ws.delta[-1])
+        z = self._logits(X, ws)
+        loss = self.loss.activate_and_value(z, Y, out=ws.a[-1])
+        self.loss.gradient(ws.a[-1], Y, out=ws.delta[-1])
         self._backward(X, ws)
         if l2 or l1:
             loss += self._penalty(l2, l1)

@@ -177,7 +177,7 @@ def fit(
                 _diverged(history, params, snapshot, state.epoch)
                 break
             state.epoch += 1
-            _record(history, ws, loss, lr, time.perf_counter() - started)
+            _record(history, net, ws, loss, lr, time.perf_counter() - started)
             if val is not None:
                 vloss, vmetric = _evaluate(net, val_ws, *val)
                 if not math.isfinite(vloss):  # the last update overflowed the parameters
@@ -270,19 +270,31 @@ def _minibatch_epoch(net, workspaces, X, Y, batch_size, shuffle, rng, lr, l2, l1
 
 
 # -------------------------------------------------------------- bookkeeping
-def _record(history: History, ws: Workspace, loss: float, lr: float, seconds: float) -> None:
+def _record(history: History, net: MLP, ws: Workspace, loss: float, lr: float, seconds: float) -> None:
     history.loss.append(loss)
     history.learning_rate.append(lr)
     history.epoch_time.append(seconds)
-    history.grad_mean_abs.append([_mean_abs(g) for g in ws.grad_W])
-    # the hidden layers' derivative buffers are free after the step: scratch space for |a|
-    scratch = ws.deriv + [None]
-    history.activation_mean_abs.append([_mean_abs(a, s) for a, s in zip(ws.a, scratch)])
+    history.grad_mean_abs.append(_weight_grad_mean_abs(ws))
+    history.activation_mean_abs.append(_activation_mean_abs(net, ws))
 
 
-def _mean_abs(x: np.ndarray, scratch: np.ndarray | None = None) -> float:
-    """``mean(|x|)``, writing ``|x|`` into ``scratch`` (shaped as ``x``) when given."""
-    return float(np.add.reduce(np.abs(x, out=scratch), axis=None)) / x.size
+def _weight_grad_mean_abs(ws: Workspace) -> list[float]:
+    """``mean(|dL/dW_i|)`` per layer, from one pass over the gradient vector.
+
+    ``ws.segments`` starts each of ``W_0, b_0, W_1, b_1, ...`` in it; every other sum is a weight's.
+    """
+    sums = np.add.reduceat(np.abs(ws.grad, out=ws.grad_abs), ws.segments)[0::2]
+    return (sums / ws.weight_sizes).tolist()
+
+
+def _activation_mean_abs(net: MLP, ws: Workspace) -> list[float]:
+    """``mean(|a_i|)`` per layer; the hidden layers' derivative buffers, free after the step, hold ``|a|``."""
+    means = []
+    for i, a in enumerate(ws.a):
+        if not net.layer_activation(i).nonnegative:
+            a = np.abs(a, out=ws.deriv[i] if i < len(ws.deriv) else None)
+        means.append(float(np.add.reduce(a, axis=None)) / a.size)
+    return means
 
 
 def _undo_last_epoch(history: History, state: _TrainingState) -> None:
