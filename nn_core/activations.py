@@ -62,7 +62,7 @@ class Tanh(Activation):
     name = "tanh"
 
     def forward(self, z, out=None):
-        return tanh(z, out=out)
+        return np.tanh(z, out=out)
 
     def derivative(self, z, a, out=None):
         out = np.square(a, out=out)  # np.multiply(a, a) gives the same bits, up to 2x slower

@@ -288,12 +288,15 @@ class MLP:
 
         Layer ``i`` is ``z = [a_i, 1] @ [W_i; b_i]``: the bias rides on the ones column.
         """
+        self._parameter_vector()
         z = self._logits(X, ws)
         return self.loss.activation.forward(z, out=ws.a[-1])
 
     def _logits(self, X: np.ndarray, ws: Workspace) -> np.ndarray:
-        """The forward pass up to the output layer's ``z`` (returned); fills the hidden ``ws.z``, ``ws.a``."""
-        self._parameter_vector()
+        """The forward pass up to the output layer's ``z`` (returned); fills the hidden ``ws.z``, ``ws.a``.
+
+        Multiplies by ``self._blocks``: callers make sure they are current (``_parameter_vector``).
+        """
         np.copyto(ws.x, X)
         blocks = self._blocks
         for i, activation in enumerate(self._hidden):
@@ -342,7 +345,8 @@ class MLP:
         for i in range(len(self.weights) - 1, -1, -1):
             delta = ws.delta[i]
             # [dW_i; db_i] = [a_i, 1].T @ delta: the ones column sums delta over the rows
-            np.matmul(ws.inputs[i].T, delta, out=ws.grad_blocks[i])
+            # (np.dot: less overhead than np.matmul for a small, C-ordered result)
+            np.dot(ws.inputs[i].T, delta, out=ws.grad_blocks[i])
             if i > 0:
                 # delta @ W_i.T, written transposed into the column-major buffer; np.dot,
                 # unlike np.matmul, hands BLAS the (n, 1) delta of a single output unit
@@ -384,6 +388,7 @@ class MLP:
         return loss
 
     def _prepare(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        self._parameter_vector()
         X = check_features(X, self.n_inputs, self.dtype)
         y = check_labels(y, self.output, self.n_outputs, X.shape[0], require_two_classes=False)
         return X, self.loss.encode(y, self.n_outputs, self.dtype)
