@@ -95,7 +95,8 @@ def update_profile(task_name: str = "small") -> dict:
     net = nn_core.MLP(task.layer_sizes, seed=SEED)
     Y = net.loss.encode(y, 1, net.dtype)
     ws = Workspace(net, task.n)
-    net._loss_and_gradients(X, Y, ws, 0.0, 0.0)
+    ws.load(X)
+    net._loss_and_gradients(ws, Y, 0.0, 0.0)
     L = len(net.weights)
     rows = [("copy the batch into the workspace", _cpu(lambda: np.copyto(ws.x, X)))]
     for i in range(L):

@@ -44,8 +44,9 @@ def gradient_check(
         ref.biases = [b.astype(np.float64) for b in ref.biases]
     X, Y = ref._prepare(X, y)
     ws = Workspace(ref, X.shape[0])
+    ws.load(X)
     with np.errstate(over="ignore", invalid="ignore"):
-        ref._loss_and_gradients(X, Y, ws, l2, l1)
+        ref._loss_and_gradients(ws, Y, l2, l1)
         analytic = {}
         for i in range(len(ref.weights)):
             analytic[f"W{i}"] = (ref.weights[i], ws.grad_W[i].copy())
@@ -63,7 +64,7 @@ def gradient_check(
                 losses = []
                 for offset in (2 * STEP, STEP, -STEP, -2 * STEP):
                     flat[k] = old + offset
-                    losses.append(ref._loss_and_gradients(X, Y, ws, l2, l1))
+                    losses.append(ref._loss_and_gradients(ws, Y, l2, l1))
                 flat[k] = old
                 numeric[j] = (-losses[0] + 8 * losses[1] - 8 * losses[2] + losses[3]) / (12 * STEP)
             errors[name] = relative_error(grad.reshape(-1)[idx], numeric)

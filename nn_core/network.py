@@ -107,7 +107,7 @@ class Workspace:
     new arrays on every training step.
 
     ``inputs[i]`` is layer ``i``'s input with the ones column, ``[a_i, 1]`` of
-    shape ``(n, h_i + 1)``: ``x`` (where ``_forward`` copies the batch) and the
+    shape ``(n, h_i + 1)``: ``x`` (where ``load`` copies the batch) and the
     hidden ``a[i]`` are views of these without that column. The hidden layers'
     buffers are column-major (``order="F"``), so such a view is one contiguous
     block and the elementwise passes run at full speed. ``grad`` is one vector
@@ -134,6 +134,10 @@ class Workspace:
         self.segments = np.cumsum([0] + [g.size for W, b in zip(self.grad_W, self.grad_b) for g in (W, b)][:-1])
         self.weight_sizes = np.array([W.size for W in self.grad_W], dtype=dt)
         self.grad_abs = np.empty_like(self.grad)
+
+    def load(self, X: np.ndarray) -> None:
+        """Copy the batch ``X`` (``n`` rows) into the first layer's input; the passes read it from there."""
+        np.copyto(self.x, X)
 
 
 class MLP:
@@ -289,15 +293,19 @@ class MLP:
         Layer ``i`` is ``z = [a_i, 1] @ [W_i; b_i]``: the bias rides on the ones column.
         """
         self._parameter_vector()
-        z = self._logits(X, ws)
-        return self.loss.activation.forward(z, out=ws.a[-1])
+        ws.load(X)
+        return self._output(ws)
 
-    def _logits(self, X: np.ndarray, ws: Workspace) -> np.ndarray:
-        """The forward pass up to the output layer's ``z`` (returned); fills the hidden ``ws.z``, ``ws.a``.
+    def _output(self, ws: Workspace) -> np.ndarray:
+        """The forward pass of the batch loaded in ``ws``; returns the output activations."""
+        return self.loss.activation.forward(self._logits(ws), out=ws.a[-1])
 
-        Multiplies by ``self._blocks``: callers make sure they are current (``_parameter_vector``).
+    def _logits(self, ws: Workspace) -> np.ndarray:
+        """The forward pass of the batch loaded in ``ws`` up to the output layer's ``z`` (returned).
+
+        Fills the hidden ``ws.z`` and ``ws.a``. Multiplies by ``self._blocks``:
+        callers make sure they are current (``_parameter_vector``).
         """
-        np.copyto(ws.x, X)
         blocks = self._blocks
         for i, activation in enumerate(self._hidden):
             z = np.matmul(ws.inputs[i], blocks[i], out=ws.z[i])
@@ -336,10 +344,10 @@ class MLP:
         return Trace(X, [LayerTrace(z.copy(), a.copy()) for z, a in zip(ws.z, ws.a)])
 
     # --------------------------------------------------------------- backward
-    def _backward(self, X: np.ndarray, ws: Workspace) -> None:
+    def _backward(self, ws: Workspace) -> None:
         """Backpropagate ``ws.delta[-1] = dL/dz_L`` (already set) into ``ws.grad_W``/``ws.grad_b``.
 
-        Needs ``ws`` filled by ``_forward`` on the same ``X``. Leaves every
+        Needs ``ws`` filled by the forward pass. Leaves every
         layer's ``dL/dz`` in ``ws.delta``.
         """
         for i in range(len(self.weights) - 1, -1, -1):
@@ -376,12 +384,12 @@ class MLP:
             if l1:
                 g += l1 * np.sign(W)
 
-    def _loss_and_gradients(self, X, Y, ws: Workspace, l2: float, l1: float) -> float:
-        """One forward and backward pass on clean arrays; gradients land in ``ws``."""
-        z = self._logits(X, ws)
+    def _loss_and_gradients(self, ws: Workspace, Y: np.ndarray, l2: float, l1: float) -> float:
+        """One forward and backward pass of the batch loaded in ``ws`` (targets ``Y``); gradients land in ``ws``."""
+        z = self._logits(ws)
         loss = self.loss.activate_and_value(z, Y, out=ws.a[-1])
         self.loss.gradient(ws.a[-1], Y, out=ws.delta[-1])
-        self._backward(X, ws)
+        self._backward(ws)
         if l2 or l1:
             loss += self._penalty(l2, l1)
             self._add_penalty_gradients(ws.grad_W, l2, l1)
@@ -401,16 +409,18 @@ class MLP:
         """
         X, Y = self._prepare(X, y)
         ws = Workspace(self, X.shape[0])
+        ws.load(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            loss = self._loss_and_gradients(X, Y, ws, float(l2), float(l1))
+            loss = self._loss_and_gradients(ws, Y, float(l2), float(l1))
         return loss, ws.grad_W, ws.grad_b
 
     def backward_trace(self, X, y, l2: float = 0.0, l1: float = 0.0) -> BackwardTrace:
         """Per layer ``dL/dz`` ``(n, h)``, ``dL/dW`` and ``dL/db`` for a batch (``dz`` of the mean loss)."""
         X, Y = self._prepare(X, y)
         ws = Workspace(self, X.shape[0])
+        ws.load(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            loss = self._loss_and_gradients(X, Y, ws, float(l2), float(l1))
+            loss = self._loss_and_gradients(ws, Y, float(l2), float(l1))
         layers = [LayerGradients(d.copy(), gW, gb) for d, gW, gb in zip(ws.delta, ws.grad_W, ws.grad_b)]
         return BackwardTrace(loss, layers)
 
