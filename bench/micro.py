@@ -99,27 +99,33 @@ def update_profile(task_name: str = "small") -> dict:
     net._loss_and_gradients(ws, Y, 0.0, 0.0)
     L = len(net.weights)
     rows = [("copy the batch into the workspace", _cpu(lambda: np.copyto(ws.x, X)))]
+    trace = net.trace(X)
     for i in range(L):
         act = net.layer_activation(i)
-        z = ws.z[i].copy(order="K")
-        rows.append((f"forward {i}: [a, 1] @ [W; b]", _cpu(lambda i=i: np.matmul(ws.inputs[i], net._blocks[i], out=ws.z[i]))))
-        rows.append((f"forward {i}: {act.name}", _cpu(lambda act=act, z=z, i=i: act.forward(z, out=ws.a[i]))))
-    rows.append(("loss value", _cpu(lambda: net.loss.value(ws.z[-1], ws.a[-1], Y))))
+        z, out = trace[i].z, np.empty_like(trace[i].z, order="K")
+        # into separate arrays: repeating the pass in place would change the values it works on
+        rows.append((f"forward {i}: [a, 1] @ [W; b]", _cpu(lambda i=i, out=out: np.matmul(ws.inputs[i], net._blocks[i], out=out))))
+        rows.append((f"forward {i}: {act.name}", _cpu(lambda act=act, z=z, out=out: act.forward(z, out=out))))
+    rows.append(("output activation and loss value", _cpu(lambda: net.loss.activate_and_value(ws.logits, Y, out=ws.a[-1]))))
     rows.append(("loss gradient dL/dz", _cpu(lambda: net.loss.gradient(ws.a[-1], Y, out=ws.delta[-1]))))
     for i in range(L - 1, -1, -1):
-        rows.append((f"backward {i}: [a, 1].T @ delta", _cpu(lambda i=i: np.matmul(ws.inputs[i].T, ws.delta[i], out=ws.grad_blocks[i]))))
+        rows.append((f"backward {i}: [a, 1].T @ delta", _cpu(lambda i=i: np.dot(ws.inputs[i].T, ws.delta[i], out=ws.grad_blocks[i]))))
         if i > 0:
             prev = np.empty_like(ws.delta[i - 1])
             act = net.layer_activation(i - 1)
-            rows.append((f"backward {i}: delta @ W.T (np.dot)", _cpu(lambda i=i, prev=prev: np.dot(net.weights[i], ws.delta[i].T, out=prev.T))))
+            if ws.delta[i].shape[1] == 1:
+                product = ("np.dot, an outer product", lambda i=i, prev=prev: np.dot(net.weights[i], ws.delta[i].T, out=prev.T))
+            else:
+                product = ("np.matmul", lambda i=i, prev=prev: np.matmul(ws.delta[i], net.weights[i].T, out=prev))
+            rows.append((f"backward {i}: delta @ W.T ({product[0]})", _cpu(product[1])))
             # into a separate array: repeating the product in place would sink it into subnormals
             rows.append((f"backward {i}: {act.name}' and the product", _cpu(lambda i=i, act=act, prev=prev: np.multiply(
-                ws.delta[i - 1], act.derivative(ws.z[i - 1], ws.a[i - 1], out=ws.deriv[i - 1]), out=prev))))
+                ws.delta[i - 1], act.derivative(ws.a[i - 1], out=ws.deriv[i - 1]), out=prev))))
     theta = net._parameter_vector()
     snapshot, step = theta.copy(), theta.copy()
     rows.append(("snapshot of the parameters", _cpu(lambda: np.copyto(snapshot, theta))))
     rows.append(("SGD update (one vector)", _cpu(lambda: np.subtract(step, task.learning_rate * ws.grad, out=step))))
-    rows.append(("History record (loss, mean |grad|, mean |a|)", _cpu(lambda: _record(History(), ws, 0.1, 0.1, 0.0), 500)))
+    rows.append(("History record (loss, mean |grad|, mean |a|)", _cpu(lambda: _record(History(), net, ws, 0.1, 0.1, 0.0), 500)))
     fit_net = nn_core.MLP(task.layer_sizes, seed=SEED)
     epochs = 200
     fit_s = _cpu(lambda: fit_net.fit(X, y, epochs=epochs, learning_rate=task.learning_rate, optimizer=task.optimizer), 1)

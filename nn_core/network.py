@@ -102,9 +102,11 @@ class BackwardTrace:
 class Workspace:
     """Preallocated buffers for one batch size: the forward values and the gradients.
 
-    ``z[i]``, ``a[i]`` and ``delta[i]`` have shape ``(n, h_{i+1})``; ``grad_W`` and
+    ``a[i]`` and ``delta[i]`` have shape ``(n, h_{i+1})``; ``grad_W`` and
     ``grad_b`` have the parameters' shapes. Reusing them avoids allocating
-    new arrays on every training step.
+    new arrays on every training step. A hidden layer's ``z`` is computed in
+    its ``a`` buffer and turned into ``a`` in place (the backward pass needs
+    only ``a``); the output layer's ``z`` is kept in ``logits``.
 
     ``inputs[i]`` is layer ``i``'s input with the ones column, ``[a_i, 1]`` of
     shape ``(n, h_i + 1)``: ``x`` (where ``load`` copies the batch) and the
@@ -122,7 +124,7 @@ class Workspace:
         self.n = n
         self.inputs = [np.ones((n, h + 1), dtype=dt, order="F") for h in sizes[:-1]]
         self.x = self.inputs[0][:, :-1]
-        self.z = [np.empty((n, h), dtype=dt, order="F") for h in hidden] + [np.empty((n, n_out), dtype=dt)]
+        self.logits = np.empty((n, n_out), dtype=dt)
         self.a = [ones[:, :-1] for ones in self.inputs[1:]] + [np.empty((n, n_out), dtype=dt)]
         self.delta = [np.empty((n, h), dtype=dt, order="F") for h in hidden] + [np.empty((n, n_out), dtype=dt)]
         self.deriv = [np.empty((n, h), dtype=dt, order="F") for h in hidden]
@@ -288,7 +290,7 @@ class MLP:
 
     # ---------------------------------------------------------------- forward
     def _forward(self, X: np.ndarray, ws: Workspace) -> np.ndarray:
-        """Fill ``ws.z`` and ``ws.a`` for a clean batch ``X``; return the output activations.
+        """Fill ``ws`` for a clean batch ``X``; return the output activations.
 
         Layer ``i`` is ``z = [a_i, 1] @ [W_i; b_i]``: the bias rides on the ones column.
         """
@@ -303,14 +305,15 @@ class MLP:
     def _logits(self, ws: Workspace) -> np.ndarray:
         """The forward pass of the batch loaded in ``ws`` up to the output layer's ``z`` (returned).
 
-        Fills the hidden ``ws.z`` and ``ws.a``. Multiplies by ``self._blocks``:
-        callers make sure they are current (``_parameter_vector``).
+        Fills the hidden ``ws.a``, each computed as ``z`` and activated in place.
+        Multiplies by ``self._blocks``: callers make sure they are current
+        (``_parameter_vector``).
         """
         blocks = self._blocks
         for i, activation in enumerate(self._hidden):
-            z = np.matmul(ws.inputs[i], blocks[i], out=ws.z[i])
-            activation.forward(z, out=ws.a[i])
-        return np.matmul(ws.inputs[-1], blocks[-1], out=ws.z[-1])
+            z = np.matmul(ws.inputs[i], blocks[i], out=ws.a[i])
+            activation.forward(z, out=z)
+        return np.matmul(ws.inputs[-1], blocks[-1], out=ws.logits)
 
     def forward(self, X) -> np.ndarray:
         """Output activations, shape ``(n, n_outputs)``."""
@@ -337,11 +340,20 @@ class MLP:
         return out[:, 0] if self.n_outputs == 1 else out
 
     def trace(self, X) -> Trace:
-        """The forward pass with every layer's ``z`` and ``a`` kept (copies)."""
+        """The forward pass with every layer's ``z`` and ``a`` kept (copies).
+
+        The same products and activations as ``_logits``, with each ``z`` kept apart.
+        """
         X = check_features(X, self.n_inputs, self.dtype)
+        self._parameter_vector()
         ws = Workspace(self, X.shape[0])
-        self._forward(X, ws)
-        return Trace(X, [LayerTrace(z.copy(), a.copy()) for z, a in zip(ws.z, ws.a)])
+        ws.load(X)
+        layers = []
+        for i, block in enumerate(self._blocks):
+            z = np.matmul(ws.inputs[i], block, out=np.empty_like(ws.a[i], order="K"))
+            a = self.layer_activation(i).forward(z, out=ws.a[i])
+            layers.append(LayerTrace(z, a.copy()))
+        return Trace(X, layers)
 
     # --------------------------------------------------------------- backward
     def _backward(self, ws: Workspace) -> None:
@@ -364,7 +376,7 @@ class MLP:
                     np.dot(self.weights[i], delta.T, out=prev.T)
                 else:
                     np.matmul(delta, self.weights[i].T, out=prev)
-                prev *= self._hidden[i - 1].derivative(ws.z[i - 1], ws.a[i - 1], out=ws.deriv[i - 1])
+                prev *= self._hidden[i - 1].derivative(ws.a[i - 1], out=ws.deriv[i - 1])
 
     def _penalty(self, l2: float, l1: float) -> float:
         """``0.5 * l2 * sum(W**2) + l1 * sum(|W|)`` over the weights (not the biases)."""
@@ -453,7 +465,7 @@ class MLP:
         """Carry ``d out/d z_L`` of shape ``(n, n_outputs)`` back to ``d out/d x`` ``(n, d)``."""
         for i in range(len(self.weights) - 1, 0, -1):
             delta = delta @ self.weights[i].T
-            delta *= self._hidden[i - 1].derivative(ws.z[i - 1], ws.a[i - 1])
+            delta *= self._hidden[i - 1].derivative(ws.a[i - 1])
         return delta @ self.weights[0].T
 
     # --------------------------------------------------------------- training

@@ -329,7 +329,7 @@ def _diverged(history: History, params, snapshot, epoch: int) -> None:
 def _evaluate(net: MLP, ws: Workspace, Yv: np.ndarray, yv: np.ndarray):
     """Validation loss and metric of the rows loaded in ``ws``."""
     out = net._output(ws)
-    loss = net.loss.value(ws.z[-1], out, Yv)
+    loss = net.loss.value(ws.logits, out, Yv)
     if net.output == "sigmoid":
         metric = float(np.mean((out[:, 0] >= 0.5) == (yv == 1)))
     elif net.output == "softmax":

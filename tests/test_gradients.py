@@ -288,7 +288,7 @@ def test_gradient_check_detects_a_wrong_activation_derivative(monkeypatch):
     net, X, y = make_problem("tanh", "sigmoid", seed=0, widths=(4,))
     assert max(nn_core.gradient_check(net, X, y).values()) < 1e-6
 
-    def wrong(self, z, a, out=None):  # 1 - a instead of 1 - a**2
+    def wrong(self, a, out=None):  # 1 - a instead of 1 - a**2
         return np.subtract(1.0, a, out=out)
 
     monkeypatch.setattr(activations.Tanh, "derivative", wrong)

@@ -472,7 +472,7 @@ def example_step(run: Run, raw_row, target) -> ExampleStep:
         da = fprime = None
         if i < n_layers - 1:
             da = (full.layers[i + 1].dz @ net.weights[i + 1].T)[0]
-            fprime = net.layer_activation(i).derivative(lt.z.copy(), lt.a.copy())[0]
+            fprime = net.layer_activation(i).derivative(lt.a.copy())[0]
         layers.append(LayerStep(
             i, layer_title(net, i + 1), layer_activation_name(net, i + 1), neuron_names(run, i),
             neuron_names(run, i + 1), a_in.copy(), net.weights[i].copy(), net.biases[i].copy(),
