@@ -297,11 +297,11 @@ def _weight_grad_mean_abs(ws: Workspace) -> list[float]:
 
 
 def _activation_mean_abs(net: MLP, ws: Workspace) -> list[float]:
-    """``mean(|a_i|)`` per layer; the hidden layers' derivative buffers, free after the step, hold ``|a|``."""
+    """``mean(|a_i|)`` per layer. Overwrites ``ws.a`` with ``|a|``: the step is done with it."""
     means = []
     for i, a in enumerate(ws.a):
         if not net.layer_activation(i).nonnegative:
-            a = np.abs(a, out=ws.deriv[i] if i < len(ws.deriv) else None)
+            a = np.abs(a, out=a)
         means.append(float(np.add.reduce(a, axis=None)) / a.size)
     return means
 
