@@ -127,7 +127,9 @@ class Workspace:
         self.logits = np.empty((n, n_out), dtype=dt)
         self.a = [ones[:, :-1] for ones in self.inputs[1:]] + [np.empty((n, n_out), dtype=dt)]
         self.delta = [np.empty((n, h), dtype=dt, order="F") for h in hidden] + [np.empty((n, n_out), dtype=dt)]
-        self.deriv = [np.empty((n, h), dtype=dt, order="F") for h in hidden]
+        # f'(z) of one hidden layer at a time: one buffer, viewed at each layer's shape
+        scratch = np.empty(n * max(hidden, default=0), dtype=dt)
+        self.deriv = [scratch[: n * h].reshape((n, h), order="F") for h in hidden]
         self.grad = np.empty(count_parameters(sizes), dtype=dt)
         self.grad_blocks = _layer_blocks(self.grad, sizes)
         self.grad_W = [block[:-1] for block in self.grad_blocks]
