@@ -259,13 +259,15 @@ def targets_table(results: dict) -> tuple[list[str], list[str]]:
 
 
 SMALL_VS_SKLEARN = (
-    "Why `small` misses 1.8x against scikit-learn: both libraries call the same `np.tanh`, which on this CPU "
-    "runs numpy's AVX-512 loop at about 1.1 ns per element, some 36 us of every update for the two (1000, 16) "
-    "hidden layers, over a fifth of nn_core's update. The faster-tanh lever (np.tanh at 13.6 ns per element without "
-    "SIMD) does not exist here: the accurate expm1 form is 2x slower than np.tanh and the one-exp form is both "
-    "slower and wrong near 0 (Levers, micro section). What remains of an nn_core update is the matrix products "
-    "(about a quarter), three elementwise passes per hidden layer for tanh' and the product, the sigmoid and "
-    "loss of the output, the History statistics (about 12%) and Python (about 15%); see \"Where one small update's time goes\" in the micro section."
+    "Why `small` missed 1.8x against scikit-learn in this run: both libraries call the same `np.tanh`, which on "
+    "this CPU runs numpy's AVX-512 loop at about 1.1 ns per element, some 36 us of every update for the two "
+    "(1000, 16) hidden layers, about a quarter of nn_core's update. The faster-tanh lever (np.tanh at 13.6 ns per "
+    "element without SIMD) does not exist here: the accurate expm1 form is 2x slower than np.tanh and the one-exp "
+    "form is both slower and wrong near 0 (Levers, micro section). What remains of an nn_core update is the matrix "
+    "products (about 30%), three elementwise passes per hidden layer for tanh' and the product, the output's "
+    "sigmoid and loss, the History statistics (about 11%) and Python. Separate fresh processes of the same "
+    "trainer differ by up to 5% on this shared machine (seen: 137 to 145 ms for nn_core), enough to move `small` across "
+    "1.8x from one run to the next; see \"Where one small update's time goes\" in the micro section."
 )
 
 

@@ -370,11 +370,10 @@ class MLP:
             # (np.dot: less overhead than np.matmul for a small, C-ordered result)
             np.dot(ws.inputs[i].T, delta, out=ws.grad_blocks[i])
             if i > 0:
-                # delta @ W_i.T, written transposed into the column-major buffer; np.dot,
-                # unlike np.matmul, hands BLAS the (n, 1) delta of a single output unit
+                # delta_(i-1) = (delta @ W_i.T) * f'(z_(i-1)), in the column-major buffer
                 prev = ws.delta[i - 1]
                 if delta.shape[1] == 1:
-                    # one unit: an outer product, which np.dot hands to BLAS and np.matmul does not
+                    # one unit: an outer product, which np.dot hands to BLAS (written transposed) and np.matmul does not
                     np.dot(self.weights[i], delta.T, out=prev.T)
                 else:
                     np.matmul(delta, self.weights[i].T, out=prev)
