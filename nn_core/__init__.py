@@ -15,17 +15,34 @@ MLP: forward, backward, traces), ``training`` (the fit loop and History),
 (``load_csv``), ``article`` (the seed article, replayed), ``cli``.
 """
 
+import importlib
+
 from . import explain, metrics
-from .datasets import Dataset, generate, load_bundled, make_dataset
 from .gradcheck import gradient_check
 from .model_io import dumps, load, loads, save
 from .network import MLP, BackwardTrace, LayerGradients, LayerTrace, Trace
 from .preprocessing import Model, Preprocessing, Standardizer, train_val_test_split
 from .schedules import Constant, CosineDecay, ExponentialDecay, StepDecay
-from .tabular import LoadReport, load_csv
 from .training import EarlyStopping, History
 
 __version__ = "0.1.0"
+
+# The data side reads tables with pandas; it is imported on first use, so that
+# `import nn_core` (the network and its training) costs NumPy alone.
+_DATA_SIDE = {
+    "Dataset": "datasets",
+    "generate": "datasets",
+    "load_bundled": "datasets",
+    "make_dataset": "datasets",
+    "LoadReport": "tabular",
+    "load_csv": "tabular",
+}
+
+
+def __getattr__(name: str):
+    if name in _DATA_SIDE:
+        return getattr(importlib.import_module(f".{_DATA_SIDE[name]}", __name__), name)
+    raise AttributeError(f"module 'nn_core' has no attribute {name!r}")
 
 __all__ = [
     "MLP",
