@@ -22,3 +22,11 @@ def app() -> AppTest:
 def at(app) -> AppTest:
     """The same fresh session, under the name the page tests use."""
     return app
+
+
+@pytest.fixture(autouse=True)
+def validate_every_drawn_chart(monkeypatch):
+    """The app draws without Altair's schema validation (ui/display.py); every test draws with it."""
+    from ui import display
+
+    monkeypatch.setattr(display, "VALIDATE", True)

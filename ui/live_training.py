@@ -33,8 +33,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from nn_core.training import History
 
+from . import display, state
 from . import runs as run_ops
-from . import state
 from .boundary import boundary_chart
 from .charts.training import loss_chart, loss_y_domain
 from .presets import OUTPUT_LABELS
@@ -170,11 +170,11 @@ class LiveView:
         domain = y_domain or loss_y_domain(history, self.log)
         loss_name = output_label(run).split(" + ")[1]
         x_max = target or run.epochs or run.config.epochs  # an untrained run: the epochs it will get
-        self.loss.altair_chart(loss_chart(history, x_max=x_max, y_domain=domain,
-                                          log=self.log, loss_name=loss_name), width="stretch")
+        display.chart(self.loss, loss_chart(history, x_max=x_max, y_domain=domain,
+                                            log=self.log, loss_name=loss_name), width="stretch")
         if self.boundary is not None and self.axes is not None:
             chart = boundary_chart(run, *self.axes, show_test=self.show_test, discretize=self.discretize)
-            self.boundary.altair_chart(chart, width="stretch")
+            display.chart(self.boundary, chart, width="stretch")
 
     def train(self, run: Run, epochs: int, interval: float = REDRAW_SECONDS) -> History:
         """Train with a progress bar and redraws every ``interval`` seconds (and at the end)."""

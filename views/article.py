@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import article
-from ui import article_view, state
+from ui import article_view, display, state
 from ui.charts import article as charts
 from ui.explore import escape_markdown
 from ui.runs import parse_hidden
@@ -32,13 +32,15 @@ page = _page()
 st.header("1. What the article prints")
 left, right = st.columns(2)
 with left:
-    st.altair_chart(
+    display.chart(
+        st,
         charts.printed_loss(page.code_rate.printed_losses, "Learning rate 4e-7 (what its output needs)",
                             f"first epochs print exactly {page.code_rate.printed_losses[0]:.1f}"),
         width="stretch",
     )
 with right:
-    st.altair_chart(
+    display.chart(
+        st,
         charts.printed_loss(page.text_rate.printed_losses, "Learning rate 0.0004 (what its text says)",
                             "every epoch overshoots: +499, -501, +499, ..."),
         width="stretch",
@@ -62,12 +64,13 @@ c3.metric("Final cross-entropy", f"{fit.loss_curve[-1]:.4f}")
 left, right = st.columns([3, 2])
 with left:
     part = np.where(np.isin(np.arange(len(page.y)), fit.test_index), "test", "train")
-    st.altair_chart(
+    display.chart(
+        st,
         charts.neuron_line(page.X, page.y, part, fit.weights, fit.bias, article.FEATURE_NAMES, ["0", "1"]),
         width="stretch",
     )
 with right:
-    st.altair_chart(charts.loss_curve(fit.loss_curve, "Binary cross-entropy while training"), width="stretch")
+    display.chart(st, charts.loss_curve(fit.loss_curve, "Binary cross-entropy while training"), width="stretch")
 st.write(
     "Standardized inputs keep z in the sigmoid's useful range, cross-entropy gives the gradient p - y "
     "that never stalls, the bias learns every step, and accuracy is measured on rows kept aside."

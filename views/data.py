@@ -14,7 +14,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from nn_core.datasets import BUNDLED, GENERATORS
 from nn_core.features import DERIVED_FEATURES, derived_names
-from ui import data_sources, explore, state
+from ui import data_sources, display, explore, state
 from ui.charts import explore as charts
 
 
@@ -168,10 +168,10 @@ st.dataframe(summary, hide_index=True, column_config={
 st.subheader("The target")
 if ds.class_names is not None:
     balance = state.dataset_memo("balance", explore.class_balance)
-    st.altair_chart(charts.class_balance_chart(balance, title=f"Class balance of {ds.target_name}"), width="stretch")
+    display.chart(st, charts.class_balance_chart(balance, title=f"Class balance of {ds.target_name}"), width="stretch")
 else:
     bins = state.dataset_memo("target_bins", explore.target_histogram)
-    st.altair_chart(charts.target_histogram_chart(bins, target_title=ds.target_name), width="stretch")
+    display.chart(st, charts.target_histogram_chart(bins, target_title=ds.target_name), width="stretch")
 
 st.subheader("Each feature, split by " + ("class" if ds.class_names is not None else "target third"))
 names = [str(c) for c in features.columns]
@@ -182,8 +182,8 @@ if shown:
     groups, group_names = state.dataset_memo("groups", explore.target_groups)
     hist = state.dataset_memo(("hist", derived, tuple(shown)),
                               lambda d: explore.histograms(features[shown], groups, group_names))
-    st.altair_chart(charts.histograms_chart(hist, group_names, group_title="Class" if ds.class_names else "Target"),
-                    width="content")
+    display.chart(st, charts.histograms_chart(hist, group_names, group_title="Class" if ds.class_names else "Target"),
+                  width="content")
 
 st.subheader("Two features against each other")
 state.fit_choice(state.EXPLORE_X, names, names[0])
@@ -191,7 +191,7 @@ state.fit_choice(state.EXPLORE_Y, names, names[1] if len(names) > 1 else names[0
 cx, cy = st.columns(2)
 x_name = cx.selectbox("Horizontal axis", names, **keep(state.EXPLORE_X))
 y_name = cy.selectbox("Vertical axis", names, **keep(state.EXPLORE_Y))
-st.altair_chart(charts.scatter_chart(
+display.chart(st, charts.scatter_chart(
     features[x_name].to_numpy(), features[y_name].to_numpy(), explore.target_values(ds),
     x_title=x_name, y_title=y_name, color_title=ds.target_name, class_names=ds.class_names,
 ), width="stretch")
@@ -201,7 +201,7 @@ if len(names) > 2:
     corr, order = state.dataset_memo(("corr", derived), lambda d: explore.correlations(features, d))
     note = (f"the first {explore.MAX_HEATMAP_FEATURES} of {len(names)} features"
             if len(names) > explore.MAX_HEATMAP_FEATURES else "")
-    st.altair_chart(charts.correlation_chart(corr, order, note=note), width="content")
+    display.chart(st, charts.correlation_chart(corr, order, note=note), width="content")
     st.caption("Pearson r: +1 rise together, -1 one falls as the other rises, 0 no straight-line relation. "
                "Two features near ±1 carry the same information.")
 

@@ -4,7 +4,7 @@ statistics and the gradient check, for the active run, stepped an epoch at a tim
 import streamlit as st
 
 from nn_core.gradcheck import PASS_THRESHOLD
-from ui import guards, inside, state
+from ui import display, guards, inside, state
 from ui.boundary import boundary_chart, held_note, points_for
 from ui.charts import inside as charts
 from ui.explore import escape_markdown
@@ -60,7 +60,7 @@ with tab_net:
 
 def draw_diagram() -> None:
     drawn = inside.diagram(run)
-    diagram_slot.altair_chart(charts.diagram_chart(drawn), width="stretch")
+    display.chart(diagram_slot, charts.diagram_chart(drawn), width="stretch")
     if drawn.hidden_units:
         note_slot.text(inside.diagram_note(drawn))
 
@@ -79,7 +79,7 @@ with tab_maps:
         layer, unit = st.selectbox("Neuron shown large", options, format_func=names.get, key=state.INSIDE_NEURON)
         lm, values, name = inside.single_map(large, layer, unit)
         points, _ = points_for(run, x_feature, y_feature, show_test=False)
-        st.altair_chart(charts.neuron_map(
+        display.chart(st, charts.neuron_map(
             inside.map_cells(large.xs, large.ys, values[..., None], [name]),
             inside.color_domain(lm.activation, lm.values), activation=lm.activation, output=lm.kind == "output",
             title=f"{names[(layer, unit)]} ({lm.activation})", x_title=x_name, y_title=y_name,
@@ -91,7 +91,7 @@ with tab_maps:
 def draw_maps() -> None:
     if has_plane:
         maps = inside.neuron_maps(run, x_feature, y_feature)
-        maps_slot.altair_chart(charts.neuron_maps_chart(maps, x_title=x_name, y_title=y_name), width="content")
+        display.chart(maps_slot, charts.neuron_maps_chart(maps, x_title=x_name, y_title=y_name), width="content")
 
 
 def apply_edit(ref: inside.ParamRef) -> None:
@@ -133,7 +133,7 @@ with tab_edit:
     if originals:
         st.dataframe(inside.edits_table(run, originals), hide_index=True)
     if has_plane:
-        st.altair_chart(boundary_chart(run, x_feature, y_feature, show_test=False), width="stretch")
+        display.chart(st, boundary_chart(run, x_feature, y_feature, show_test=False), width="stretch")
 
 with tab_stats:
     stats, stats_note = inside.layer_stats(run)
@@ -142,12 +142,12 @@ with tab_stats:
     else:
         order = [inside.layer_title(net, k) for k in range(1, len(net.weights) + 1)]
         g_col, a_col = st.columns(2)
-        g_col.altair_chart(charts.layer_statistics(stats, order, statistic="gradient", log=True,
-                                                   title="mean |dL/dW| (log scale)", note=stats_note),
-                           width="stretch")
-        a_col.altair_chart(charts.layer_statistics(stats, order, statistic="activation", log=False,
-                                                   title="mean |activation|", note=stats_note),
-                           width="stretch")
+        display.chart(g_col, charts.layer_statistics(stats, order, statistic="gradient", log=True,
+                                                     title="mean |dL/dW| (log scale)", note=stats_note),
+                      width="stretch")
+        display.chart(a_col, charts.layer_statistics(stats, order, statistic="activation", log=False,
+                                                     title="mean |activation|", note=stats_note),
+                      width="stretch")
         st.caption("Vanishing gradients: train 5 hidden layers of sigmoid (`8, 8, 8, 8, 8`) and watch the "
                    "first layers' gradients sit orders of magnitude below the last ones'.")
 

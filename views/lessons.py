@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import boundary, lessons, state
+from ui import boundary, display, lessons, state
 from ui.charts.training import number
 from ui.explore import escape_markdown
 from ui.runs import headline
@@ -56,5 +56,5 @@ if runs:
             if run.history.message:
                 st.warning(run.history.message)
             if run.dataset.n_features >= 2:
-                st.altair_chart(boundary.boundary_chart(run, 0, 1, height=300), width="stretch")
+                display.chart(st, boundary.boundary_chart(run, 0, 1, height=300), width="stretch")
     st.caption("Each run is also in the run list: make one active on the Train page to see it in full.")

@@ -10,7 +10,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import guards, state, whatif
+from ui import display, guards, state, whatif
 from ui.boundary import boundary_chart, held_note
 from ui.charts import predict as charts
 from ui.charts.boundary import SELECTION
@@ -120,8 +120,8 @@ with answer:
         st.metric(label, f"{prediction.output:.3f}")
         shown = f"{whatif.output_label(run, None)} = {prediction.output:.3f} · " if problem == "binary" else ""
         st.text(f"{shown}predicted class: {prediction.class_name}")
-        st.altair_chart(charts.probability_bars(ds.class_names, prediction.probabilities,
-                                                prediction.class_index), width="stretch")
+        display.chart(st, charts.probability_bars(ds.class_names, prediction.probabilities,
+                                                  prediction.class_index), width="stretch")
 
 # ------------------------------------------------------------ the boundary chart
 if len(names) >= 2:
@@ -139,9 +139,9 @@ if len(names) >= 2:
         st.warning("Choose two different features for the axes.")
     else:
         st.caption("Click the chart to move the what-if point (the cross) there.")
-        st.altair_chart(boundary_chart(run, x_feature, y_feature, whatif=point, selectable=True),
-                        width="stretch", key=state.WHATIF_PICK, selection_mode=SELECTION,
-                        on_select=partial(pick_on_chart, run, x_feature, y_feature, specs))
+        display.chart(st, boundary_chart(run, x_feature, y_feature, whatif=point, selectable=True),
+                      width="stretch", key=state.WHATIF_PICK, selection_mode=SELECTION,
+                      on_select=partial(pick_on_chart, run, x_feature, y_feature, specs))
         note = held_note(run, x_feature, y_feature, point)
         if note:
             st.text(note)
@@ -158,14 +158,14 @@ if problem == "multiclass":
 explained = whatif.explained_class(run, point, chosen)
 output_label = whatif.output_label(run, explained)
 sensitivity = whatif.sensitivity_frame(run, point, explained)
-st.altair_chart(charts.sensitivity_bars(sensitivity, measure, output_label), width="stretch")
+display.chart(st, charts.sensitivity_bars(sensitivity, measure, output_label), width="stretch")
 st.caption("The slope of the output at this point: how much it changes for a small step in one feature, "
            "the others held. Per standard deviation compares features measured in different units.")
 
 swept = whatif.top_features(sensitivity)
 sweeps = whatif.sweep_frame(run, point, swept, specs, explained)
 series = ds.class_names if problem == "multiclass" else [output_label]
-st.altair_chart(charts.sweep_curves(
+display.chart(st, charts.sweep_curves(
     sweeps, swept, point,
     whatif.output_domain(run, sweeps["output"].to_numpy()), series,
     "probability" if problem == "multiclass" else output_label,

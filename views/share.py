@@ -8,7 +8,7 @@ overlaid loss curves from ``ui.charts.compare``. Names from a user's file
 
 import streamlit as st
 
-from ui import sharing, state
+from ui import display, sharing, state
 from ui.charts import compare
 from ui.data_sources import DataSpec
 from ui.explore import escape_markdown
@@ -158,7 +158,7 @@ log = log_col.toggle("Log scale", key=state.COMPARE_LOG)
 chosen = [r for r in runs if r.id in shown]
 if chosen:
     frame, step = compare.compare_frame(chosen)
-    st.altair_chart(compare.compare_chart(
+    display.chart(st, compare.compare_chart(
         frame, run_names=[compare.run_name(r) for r in chosen], x_max=max(r.epochs for r in chosen),
         y_domain=compare.compare_y_domain(frame, log), log=log, step=step), width="stretch")
     st.caption("Losses compare only between runs on the same data: a regression's squared error and a "

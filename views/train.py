@@ -3,7 +3,7 @@
 import streamlit as st
 
 from nn_core.network import count_parameters
-from ui import presets, state
+from ui import display, presets, state
 from ui import runs as run_ops
 from ui.boundary import held_note
 from ui.charts import training as charts
@@ -193,7 +193,7 @@ if ds.problem_type == "regression":
         col.metric(name, num(held[key], 4), f"{num(held[key] - base[key], 4, signed=True)} vs baseline",
                    delta_color="inverse")
     st.text(f"Baseline: always predict the training mean, {base['value']:.4g}.")
-    st.altair_chart(charts.predicted_actual_chart(y_true, scores, ds.target_name), width="content")
+    display.chart(st, charts.predicted_actual_chart(y_true, scores, ds.target_name), width="content")
 else:
     binary = ds.problem_type == "binary"
     held = report[part]
@@ -214,11 +214,11 @@ else:
             f"'{base['class']}', accuracy {base['accuracy']:.3f}."
             + (f"  Class 1 is '{ds.class_names[1]}'." if binary else ""))
     cm_col, roc_col = st.columns(2)
-    cm_col.altair_chart(charts.confusion_chart(held["confusion_matrix"], ds.class_names), width="content")
+    display.chart(cm_col, charts.confusion_chart(held["confusion_matrix"], ds.class_names), width="content")
     point = charts.roc_point(y_true, scores, threshold) if binary else None
     roc = charts.roc_chart(charts.roc_frame(y_true, scores, ds.class_names), auc=report[part]["roc_auc"],
                            class_names=ds.class_names, multiclass=not binary, point=point)
-    roc_col.altair_chart(roc, width="content")
+    display.chart(roc_col, roc, width="content")
 with st.expander("Train vs validation vs test"):
     st.dataframe(charts.parts_table(report, ds.problem_type), width="stretch")
     st.caption("A much better score on train than on validation or test means the net memorised its rows.")

@@ -1,0 +1,52 @@
+"""ui.display: the app draws charts without Altair's per-rerun schema validation, and nothing else changes."""
+
+import altair as alt
+import pandas as pd
+import pytest
+from altair.utils.schemapi import SchemaValidationError
+
+from ui import display
+from ui.charts import predict
+
+
+class Slot:
+    """Stands in for ``st`` or a placeholder: records what ``altair_chart`` was given."""
+
+    def altair_chart(self, chart, **kwargs):
+        self.chart, self.kwargs = chart, kwargs
+        return "event"
+
+
+def _broken_chart() -> alt.Chart:
+    chart = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_point().encode(x="a:Q")
+    chart.mark = "no-such-mark"  # assigned after construction: only to_dict() validates it
+    return chart
+
+
+def test_the_spec_is_the_validated_one():
+    frame = pd.DataFrame({"feature": ["a", "b"], "per_unit": [0.5, -1.0], "per_std": [0.2, -0.4], "order": [1, 0]})
+    chart = predict.sensitivity_bars(frame, "per_unit", "P(y=1)")
+    expected = chart.to_dict()
+    assert display.without_validation(chart) is chart
+    assert chart.to_dict() == expected
+
+
+def test_validation_is_really_skipped():
+    with pytest.raises(SchemaValidationError):
+        _broken_chart().to_dict()
+    assert display.without_validation(_broken_chart()).to_dict()["mark"] == {"type": "no-such-mark"}
+
+
+def test_chart_passes_everything_through(monkeypatch):
+    monkeypatch.setattr(display, "VALIDATE", False)  # as in the app
+    slot, chart = Slot(), _broken_chart()
+    assert display.chart(slot, chart, width="stretch", key="k") == "event"
+    assert slot.chart is chart and slot.kwargs == {"width": "stretch", "key": "k"}
+    slot.chart.to_dict()  # what Streamlit calls: no validation error
+
+
+def test_the_tests_draw_with_validation():
+    slot = Slot()
+    display.chart(slot, _broken_chart())
+    with pytest.raises(SchemaValidationError):
+        slot.chart.to_dict()
