@@ -195,6 +195,16 @@ def test_boundary_cells_are_opaque_and_outlined_in_their_own_colour(trained):
     assert over_white("#000000", 0.5) == "#808080" and over_white("#ff0000", 1.0) == "#ff0000"
 
 
+def test_boundary_points_have_a_dark_outline(trained):
+    """Outlined in white, a point vanished on the region of its own class (seen with penguins in the browser)."""
+    from ui.boundary import boundary_chart
+
+    points = _spec(boundary_chart(trained, 0, 1))["layer"][2]
+    stroke = points["mark"]["stroke"].lstrip("#")
+    luminance = sum(w * int(stroke[i:i + 2], 16) / 255 for w, i in ((0.2126, 0), (0.7152, 2), (0.0722, 4)))
+    assert luminance < 0.3 and points["mark"]["strokeWidth"] > 0
+
+
 def test_boundary_point_legends_sit_under_the_plot_with_both_classes():
     """Stacked under the gradient on the right, the class legend was cut off below a short chart."""
     from ui.boundary import boundary_chart

@@ -196,8 +196,9 @@ def decision_boundary(
                 legend=None if problem_type == "multiclass" else BELOW)
         present = set(points["part"])
         parts = [p for p in PARTS if p in present] + sorted(present - set(PARTS))
+        # a dark outline: a point on the region of its own class (the same hue) stays visible
         layers.append(
-            alt.Chart(points).mark_point(filled=True, size=38, strokeWidth=0.8, stroke="white").encode(
+            alt.Chart(points).mark_point(filled=True, size=38, strokeWidth=0.6, stroke="#333333").encode(
                 x=alt.X("px:Q", scale=alt.Scale(domain=x_dom, nice=False, zero=False)),
                 y=alt.Y("py:Q", scale=alt.Scale(domain=y_dom, nice=False, zero=False)),
                 color=pcolor,

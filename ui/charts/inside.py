@@ -210,12 +210,13 @@ def neuron_map(cells: pd.DataFrame, domain: list[float], *, activation: str, tit
     )
     layers: list[alt.Chart] = [heat]
     if points is not None and len(points):
-        if class_names:
+        if class_names:  # outlined dark, as on the boundary chart: visible on a region of the same hue
             color = alt.Color("label:N", title="Class", legend=BELOW,
                               scale=alt.Scale(domain=list(class_names), range=class_colors(len(class_names))))
+            outline = "#333333"
         else:
-            color = alt.value("#333333")
-        layers.append(alt.Chart(points).mark_point(filled=True, size=26, stroke="white", strokeWidth=0.6).encode(
+            color, outline = alt.value("#333333"), "white"
+        layers.append(alt.Chart(points).mark_point(filled=True, size=26, stroke=outline, strokeWidth=0.6).encode(
             x=alt.X("px:Q", scale=xs), y=alt.Y("py:Q", scale=ys), color=color,
             tooltip=[alt.Tooltip("label", title="actual")],
         ))
