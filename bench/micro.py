@@ -84,12 +84,6 @@ def measure(reps: int = 7) -> dict:
             "profile": update_profile(), "levers": levers()}
 
 
-def _weight_grad_mean_abs(ws):
-    from nn_core.training import _weight_grad_mean_abs
-
-    return _weight_grad_mean_abs(ws)
-
-
 def update_profile(task_name: str = "small") -> dict:
     """Microseconds of each piece of one update of ``task_name``, each re-timed alone."""
     import nn_core
@@ -208,6 +202,7 @@ def _levers_2(rng) -> list[tuple[str, str, float, str]]:
     """The levers of the second pass over the small update (in-place layers, shared exp, one-pass statistics)."""
     import nn_core
     from nn_core.activations import exp_neg_abs, sigmoid_from_exp
+    from nn_core.training import _weight_grad_mean_abs
 
     rows = []
     a_in = np.ones((1000, 17), order="F")  # [a_i, 1]

@@ -44,6 +44,10 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(f".{_DATA_SIDE[name]}", __name__), name)
     raise AttributeError(f"module 'nn_core' has no attribute {name!r}")
 
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_DATA_SIDE))
+
 __all__ = [
     "MLP",
     "BackwardTrace",

@@ -95,10 +95,15 @@ class BinaryCrossEntropy(Loss):
 def _bce_from_exp(z: np.ndarray, e: np.ndarray, Y: np.ndarray) -> float:
     """``mean(softplus(z) - y*z)`` with ``softplus(z) = max(z, 0) + log1p(e)``, ``e = exp(-|z|)``.
 
-    Overwrites ``e``.
+    Per row ``max(z, 0) - y*z`` (exact for ``y`` in {0, 1}) plus ``log1p(e)``:
+    every term is ``>= 0``, and they are summed in float64. (Summing
+    ``softplus`` and ``y*z`` apart subtracts two large, nearly equal sums: a
+    confident float32 net then reported negative losses.) Overwrites ``e``.
     """
-    softplus_sum = np.add.reduce(np.log1p(e, out=e), axis=None) + np.add.reduce(np.maximum(z, 0.0), axis=None)
-    return float(softplus_sum - np.vdot(Y, z)) / z.shape[0]
+    t = np.maximum(z, 0.0)
+    t -= Y * z
+    t += np.log1p(e, out=e)
+    return float(np.add.reduce(t, axis=None, dtype=np.float64)) / z.shape[0]
 
 
 class CrossEntropy(Loss):

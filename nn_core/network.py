@@ -14,9 +14,11 @@ Shapes, with ``L`` weight layers and ``h_0 = n_inputs, ..., h_L = n_outputs``:
       dL/db_i = sum over rows of delta_{i+1}
       delta_i = (delta_{i+1} @ W_i.T) * f'(z_i)
 
-The training loop (``training.py``) runs exactly these two methods on
-preallocated buffers (``Workspace``), so the path a learner reads is the path
-that trains.
+The training loop (``training.py``) runs exactly these passes on preallocated
+buffers (``Workspace``): ``_logits`` (the forward pass up to the output's
+``z``), the loss's ``activate_and_value`` (output activation and loss) and
+``gradient``, then ``_backward``. Prediction runs the same ``_logits``. So the
+path a learner reads is the path that trains.
 
 How the code computes it (the bias trick): layer ``i``'s input carries a
 column of ones and its parameters form one block, so each layer is one matrix
@@ -118,10 +120,9 @@ class Workspace:
     """
 
     def __init__(self, net: MLP, n: int):
-        dt = net.weights[0].dtype
+        dt = np.dtype(net.dtype)
         sizes = net.layer_sizes
         hidden, n_out = sizes[1:-1], sizes[-1]
-        self.n = n
         self.inputs = [np.ones((n, h + 1), dtype=dt, order="F") for h in sizes[:-1]]
         self.x = self.inputs[0][:, :-1]
         self.logits = np.empty((n, n_out), dtype=dt)

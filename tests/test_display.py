@@ -50,3 +50,32 @@ def test_the_tests_draw_with_validation():
     display.chart(slot, _broken_chart())
     with pytest.raises(SchemaValidationError):
         slot.chart.to_dict()
+
+
+def test_streamlit_converts_the_app_chart_to_the_same_spec():
+    """Through Streamlit's own converter: a selectable boundary chart, drawn as the app draws it."""
+    import json
+    import re
+
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as convert
+    from streamlit.elements.vega_charts import _parse_selection_mode
+
+    from nn_core.datasets import load_bundled
+    from ui import runs
+    from ui.boundary import boundary_chart
+    from ui.charts.boundary import SELECTION
+
+    run = runs.new_run(1, load_bundled("penguins"), None, (), runs.TrainConfig(hidden=(8,), epochs=20))
+    runs.train(run, 20)
+
+    def spec(chart) -> str:
+        converted = convert(chart)
+        converted.pop("datasets")  # Arrow bytes, keyed by object ids
+        # Altair numbers its generated parameter and view names per process
+        return re.sub(r"(param|view)_\d+", r"\1_N", json.dumps(converted, sort_keys=True))
+
+    checked = spec(boundary_chart(run, 0, 1, selectable=True))
+    drawn = display.without_validation(boundary_chart(run, 0, 1, selectable=True))
+    assert spec(drawn) == checked
+    assert spec(drawn) == checked  # drawn again on a rerun
+    assert _parse_selection_mode(convert(drawn), SELECTION) == [SELECTION]

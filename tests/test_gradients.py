@@ -12,6 +12,7 @@ import pytest
 
 import nn_core
 from nn_core import activations, losses
+from nn_core.network import Workspace
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 OUTPUTS = {"sigmoid": 1, "softmax": 3, "linear": 2}
@@ -198,6 +199,21 @@ def test_trace_records_inputs_z_and_a():
     np.testing.assert_allclose(net.forward(X), a, rtol=1e-13)
 
 
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_trace_is_the_forward_pass_bit_for_bit(hidden, dtype):
+    """trace keeps each z apart; its products and activations are the training pass's own."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(50, 3))
+    net = nn_core.MLP([3, 6, 5, 2], activation=hidden, output="softmax", seed=1, dtype=dtype)
+    tr = net.trace(X)
+    ws = Workspace(net, len(X))
+    np.testing.assert_array_equal(tr[-1].a, net._forward(X.astype(dtype), ws))
+    np.testing.assert_array_equal(tr[-1].z, ws.logits)
+    for layer, a in zip(tr.layers[:-1], ws.a[:-1]):
+        np.testing.assert_array_equal(layer.a, a)
+
+
 # ------------------------------------------------------------ input gradient
 def probabilities(net, X):
     logits = forward_from(0, X, net.weights, net.biases, net.activations)
@@ -310,3 +326,33 @@ def test_gradient_check_detects_a_missing_penalty_gradient(monkeypatch):
     monkeypatch.setattr(nn_core.MLP, "_add_penalty_gradients", lambda self, g, l2, l1: None)
     errors = nn_core.gradient_check(net, X, y, l2=1.0)
     assert errors["W0"] > 1e-2 and errors["W1"] > 1e-2
+
+
+@pytest.mark.parametrize("output", list(OUTPUTS))
+def test_a_net_without_hidden_layers_has_the_closed_form_gradient(output):
+    """[d, k]: logistic, softmax or linear regression, whose gradient is X.T @ r with r = dL/dz by hand."""
+    net, X, y = make_problem("tanh", output, n=8, widths=())
+    loss, gW, gb = net.loss_and_gradients(X, y)
+    z = X @ net.weights[0] + net.biases[0]
+    n, k = z.shape
+    if output == "sigmoid":
+        p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+        r = ((p - y) / n)[:, None]
+        expected_loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    elif output == "softmax":
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        onehot = np.eye(k)[y]
+        r = (p - onehot) / n
+        expected_loss = -np.mean(np.log(p[np.arange(n), y]))
+    else:
+        r = 2.0 * (z - y) / (n * k)
+        expected_loss = np.mean((z - y) ** 2)
+    assert loss == pytest.approx(expected_loss, rel=1e-12)
+    np.testing.assert_allclose(gW[0], X.T @ r, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(gb[0], r.sum(axis=0), rtol=1e-12, atol=1e-15)
+    assert max(nn_core.gradient_check(net, X, y).values()) < 1e-6
+    # and it trains: mini-batches with a short last batch, validation, early stopping
+    h = net.fit(X, y, epochs=30, learning_rate=0.05, batch_size=3, validation_data=(X, y), early_stopping=50)
+    assert h.epochs == 30 and h.loss[-1] < h.loss[0] and len(h.val_loss) == 30
+    assert all(len(row) == 1 for row in h.grad_mean_abs + h.activation_mean_abs)

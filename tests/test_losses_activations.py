@@ -271,3 +271,18 @@ def test_softmax_rows_sum_to_one_and_match_formula():
     np.testing.assert_allclose(p[0], e / e.sum(), rtol=1e-15)
     np.testing.assert_array_equal(p[1], [1.0, 0.0, 0.0])
     np.testing.assert_allclose(p[2], [1 / 3] * 3, rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-5), (np.float64, 1e-12)])
+def test_bce_of_a_confident_net_stays_accurate_and_positive(dtype, rtol):
+    """Every row's loss is >= 0; summed apart, softplus(z) and y*z cancel and went negative in float32."""
+    rng = np.random.default_rng(3)
+    y = (rng.random((10_000, 1)) < 0.5).astype(dtype)
+    z = ((2 * y - 1) * rng.uniform(10.0, 20.0, y.shape)).astype(dtype)  # right, and sure of it
+    z64 = z.astype(np.float64)
+    expected = float(np.mean(np.logaddexp(0.0, z64) - y.astype(np.float64) * z64))  # about 1e-6
+    bce = losses.BinaryCrossEntropy()
+    a = np.empty_like(z)
+    for got in (bce.activate_and_value(z, y, out=a), bce.value(z, a, y)):
+        assert got > 0
+        assert got == pytest.approx(expected, rel=rtol)

@@ -1,6 +1,7 @@
 """The engine's import promise: its math imports NumPy only, and `import nn_core` pulls in no table library."""
 
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -10,27 +11,34 @@ import pytest
 import nn_core
 
 ROOT = Path(__file__).resolve().parents[1]
-# the network, its training and the maths around it; the data side (datasets, tabular, article, cli) reads tables
+# the network, its training and the maths around it; the data side reads tables (with pandas)
+DATA_SIDE = {"datasets", "tabular", "article", "cli"}
 MATH_MODULES = [
     "activations", "losses", "initializers", "optimizers", "schedules", "network", "training", "validation",
     "metrics", "preprocessing", "gradcheck", "explain", "export", "model_io", "features",
 ]
 
 
-def _imported_top_level(path: Path) -> set[str]:
-    names = set()
+def _imports(path: Path) -> tuple[set[str], set[str]]:
+    """``(top-level packages, sibling nn_core modules)`` a file imports, anywhere in it."""
+    packages, siblings = set(), set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            packages |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            packages.add(node.module.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):  # from .x import y / from . import x
+            siblings |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+    return packages, siblings
 
 
 @pytest.mark.parametrize("module", MATH_MODULES)
 def test_math_modules_import_numpy_and_the_standard_library_only(module):
-    third_party = _imported_top_level(ROOT / "nn_core" / f"{module}.py") - set(sys.stdlib_module_names)
+    packages, siblings = _imports(ROOT / "nn_core" / f"{module}.py")
+    third_party = packages - set(sys.stdlib_module_names)
     assert third_party <= {"numpy"}, f"nn_core/{module}.py imports {sorted(third_party - {'numpy'})}"
+    assert not siblings & DATA_SIDE, f"nn_core/{module}.py imports the data side: {sorted(siblings & DATA_SIDE)}"
+    assert siblings <= set(MATH_MODULES), f"nn_core/{module}.py imports {sorted(siblings - set(MATH_MODULES))}"
 
 
 def test_import_nn_core_loads_no_table_or_framework_library():
@@ -50,6 +58,8 @@ def test_the_data_side_is_reachable_from_the_package():
     assert nn_core.LoadReport is tabular.LoadReport
     assert nn_core.make_dataset is datasets.make_dataset
     assert nn_core.Dataset is datasets.Dataset
-    assert set(nn_core.__all__) <= set(dir(nn_core)) | set(nn_core._DATA_SIDE)
+    for name, module in nn_core._DATA_SIDE.items():
+        assert getattr(nn_core, name) is getattr(importlib.import_module(f"nn_core.{module}"), name)
+    assert set(nn_core.__all__) <= set(dir(nn_core))
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         nn_core.nonexistent  # noqa: B018

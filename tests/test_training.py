@@ -382,9 +382,10 @@ def test_batch_size_at_least_n_is_full_batch():
 
 
 # ------------------------------------------------------------------ History
-def test_history_per_layer_statistics():
+@pytest.mark.parametrize("activation", sorted(nn_core.activations.ACTIVATIONS))
+def test_history_per_layer_statistics(activation):
     X, y = blobs(n=16, seed=5)
-    net = nn_core.MLP([2, 5, 4, 1], activation="sigmoid", seed=0)
+    net = nn_core.MLP([2, 5, 4, 1], activation=activation, seed=0)
     loss0, gW0, _ = net.loss_and_gradients(X, y)
     trace0 = net.trace(X)
     h = net.fit(X, y, epochs=7, learning_rate=0.1)
