@@ -374,7 +374,7 @@ class MLP:
                 # delta_(i-1) = (delta @ W_i.T) * f'(z_(i-1)), in the column-major buffer
                 prev = ws.delta[i - 1]
                 if delta.shape[1] == 1:
-                    # one unit: an outer product, which np.dot hands to BLAS (written transposed) and np.matmul does not
+                    # one unit: an outer product; np.dot hands it to BLAS, np.matmul does not
                     np.dot(self.weights[i], delta.T, out=prev.T)
                 else:
                     np.matmul(delta, self.weights[i].T, out=prev)
