@@ -23,6 +23,8 @@ import asyncio
 import os
 import statistics
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,16 +143,21 @@ async def sample_rss(pid: int, stop: asyncio.Event, out: list[float]) -> None:
         await asyncio.sleep(0.05)
 
 
-async def run_round(n: int) -> Round:
+@asynccontextmanager
+async def measured_server(result: Round, log_name: str) -> AsyncIterator[tuple[object, str]]:
+    """A fresh server and one Chromium, warmed by a first visitor; yields ``(browser, url)``.
+
+    What happens inside the block is measured into ``result``: wall and CPU
+    time (server and Chromium), the server's idle, peak and high-water RSS.
+    """
     from playwright.async_api import async_playwright
 
-    result = Round(n)
-    server: Server = await asyncio.to_thread(start_server, LOGS / f"load-server-{n}.log")
+    server: Server = await asyncio.to_thread(start_server, LOGS / log_name)
     pid = server.process.pid
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            warm, warm_page, _ = await open_train_page(browser, server.url)  # imports, caches: not per session
+            warm, _, _ = await open_train_page(browser, server.url)  # imports, caches: not per session
             await warm.close()
             await asyncio.sleep(1.0)
             result.idle_rss = rss_mb(pid)
@@ -159,31 +166,34 @@ async def run_round(n: int) -> Round:
             sampler = asyncio.create_task(sample_rss(pid, stop, samples))
             cpu0, client0, wall0 = cpu_seconds(pid), chromium_cpu(), time.perf_counter()
 
-            opened = await asyncio.gather(*(open_train_page(browser, server.url) for _ in range(n)))
-            result.load_s = [seconds for _, _, seconds in opened]
-            start = asyncio.Event()
-            tasks = [asyncio.create_task(press_train(page, start)) for _, page, _ in opened]
-            await asyncio.sleep(0.5)
-            start.set()
-            for outcome in await asyncio.gather(*tasks, return_exceptions=True):
-                if isinstance(outcome, BaseException):
-                    result.errors.append(f"{type(outcome).__name__}: {outcome}"[:300])
-                else:
-                    result.train_s.append(outcome[0])
-                    result.accuracy.append(outcome[1])
+            yield browser, server.url
 
             result.wall_s = time.perf_counter() - wall0
             result.server_cpu_s = cpu_seconds(pid) - cpu0
             result.client_cpu_s = chromium_cpu() - client0
             stop.set()
             await sampler
-            result.peak_rss = max(samples)
-            result.hwm = rss_mb(pid, "VmHWM")
-            for context, _, _ in opened:
-                await context.close()
+            result.peak_rss, result.hwm = max(samples), rss_mb(pid, "VmHWM")
             await browser.close()
     finally:
         await asyncio.to_thread(stop_server, server)
+
+
+async def run_round(n: int) -> Round:
+    result = Round(n)
+    async with measured_server(result, f"load-server-{n}.log") as (browser, url):
+        opened = await asyncio.gather(*(open_train_page(browser, url) for _ in range(n)))
+        result.load_s = [seconds for _, _, seconds in opened]
+        start = asyncio.Event()
+        tasks = [asyncio.create_task(press_train(page, start)) for _, page, _ in opened]
+        await asyncio.sleep(0.5)
+        start.set()
+        for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                result.errors.append(f"{type(outcome).__name__}: {outcome}"[:300])
+            else:
+                result.train_s.append(outcome[0])
+                result.accuracy.append(outcome[1])
     return result
 
 
@@ -201,56 +211,32 @@ def heavy_csv(rows: int = 199_000, columns: int = 30) -> bytes:
 
 async def run_heavy() -> Round:
     """One visitor at the per-session caps: the largest file the loader takes, then Train."""
-    from playwright.async_api import async_playwright
-
     result = Round(1)
     data = heavy_csv()
-    server: Server = await asyncio.to_thread(start_server, LOGS / "load-server-heavy.log")
-    pid = server.process.pid
-    try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            warm, _, _ = await open_train_page(browser, server.url)
-            await warm.close()
-            await asyncio.sleep(1.0)
-            result.idle_rss = rss_mb(pid)
-            samples: list[float] = []
-            stop = asyncio.Event()
-            sampler = asyncio.create_task(sample_rss(pid, stop, samples))
-            cpu0, client0, wall0 = cpu_seconds(pid), chromium_cpu(), time.perf_counter()
-            context = await browser.new_context(viewport={"width": 1280, "height": 900})
-            page = await context.new_page()
-            await page.goto(server.url)
-            await settle(page)
-            main = page.get_by_test_id("stMain")
-            await main.get_by_text("Upload a CSV", exact=True).click()
-            await settle(page)
-            started = time.perf_counter()
-            await main.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-                files=[{"name": "heavy.csv", "mimeType": "text/csv", "buffer": data}])
-            await page.get_by_test_id("stSidebarUserContent").get_by_text("heavy.csv", exact=False).first.wait_for(
-                timeout=600_000)
-            await settle(page)
-            result.load_s = [time.perf_counter() - started]
-            await page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
-            await settle(page)
-            start = asyncio.Event()
-            start.set()
-            try:
-                seconds, accuracy = await press_train(page, start)
-                result.train_s, result.accuracy = [seconds], [accuracy]
-            except Exception as exc:  # noqa: BLE001 - reported in the table
-                result.errors.append(f"{type(exc).__name__}: {exc}"[:300])
-            result.wall_s = time.perf_counter() - wall0
-            result.server_cpu_s = cpu_seconds(pid) - cpu0
-            result.client_cpu_s = chromium_cpu() - client0
-            stop.set()
-            await sampler
-            result.peak_rss, result.hwm = max(samples), rss_mb(pid, "VmHWM")
-            await context.close()
-            await browser.close()
-    finally:
-        await asyncio.to_thread(stop_server, server)
+    async with measured_server(result, "load-server-heavy.log") as (browser, url):
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        page = await context.new_page()
+        await page.goto(url)
+        await settle(page)
+        main = page.get_by_test_id("stMain")
+        await main.get_by_text("Upload a CSV", exact=True).click()
+        await settle(page)
+        started = time.perf_counter()
+        await main.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            files=[{"name": "heavy.csv", "mimeType": "text/csv", "buffer": data}])
+        await page.get_by_test_id("stSidebarUserContent").get_by_text("heavy.csv", exact=False).first.wait_for(
+            timeout=600_000)
+        await settle(page)
+        result.load_s = [time.perf_counter() - started]
+        await page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
+        await settle(page)
+        start = asyncio.Event()
+        start.set()
+        try:
+            seconds, accuracy = await press_train(page, start)
+            result.train_s, result.accuracy = [seconds], [accuracy]
+        except Exception as exc:  # noqa: BLE001 - reported in the table
+            result.errors.append(f"{type(exc).__name__}: {exc}"[:300])
     result.sessions = 1
     result.note = f"{len(data) / 2**20:.0f} MB upload"
     return result
