@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 CSV = DATA_DIR / "diabetes.csv"
 ARTICLE_ROWS = [(86, 104, 1), (78, 111, 0), (79, 114, 0), (77, 105, 0), (90, 100, 1)]
 

@@ -17,7 +17,7 @@ import pytest
 import nn_core
 from nn_core.datasets import generate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COLOURS = ["red", "green", "blue"]
 
 

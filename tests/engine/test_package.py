@@ -10,7 +10,7 @@ import pytest
 
 import nn_core
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # the network, its training and the maths around it; the data side reads tables (with pandas)
 DATA_SIDE = {"datasets", "tabular", "article", "cli"}
 MATH_MODULES = [
