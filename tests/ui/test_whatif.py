@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nn_core import explain
-from nn_core.datasets import generate, load_bundled
+from nn_core.data import generate, load_bundled
 from ui import runs, whatif
 from ui.charts.boundary import SELECTION
 from ui.data_sources import DataSpec
