@@ -43,9 +43,19 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name != "pandas":
+            raise
+        raise ModuleNotFoundError(
+            f"nn_core.{name} is part of the data side, which needs pandas: "
+            "pip install 'nn_core[data]'.",
+            name="pandas",
+        ) from None
+    return getattr(module, name)
 
 
 def __dir__() -> list[str]:
