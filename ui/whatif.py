@@ -145,8 +145,7 @@ def predict_point(run: Run, point: Mapping[int, float]) -> Prediction:
     output = float(explain.output_of(model, x)[0])
     if run.dataset.problem_type == "regression":
         return Prediction(output)
-    proba = model.predict_proba(x)[0]
-    probs = np.array([1 - proba, proba]) if np.ndim(proba) == 0 else np.asarray(proba)
+    probs = apply.probabilities(model, x)[0]
     k = int(model.predict_index(x)[0])
     return Prediction(output, k, run.dataset.class_names[k], probs)
 
