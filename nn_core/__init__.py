@@ -10,14 +10,17 @@ derivative), ``initializers``, ``optimizers``, ``schedules``, ``network`` (the
 MLP: forward, backward, traces), ``training`` (the fit loop and History),
 ``validation``, ``metrics``, ``preprocessing`` (standardizer, split, Model),
 ``model_io`` (JSON model files), ``gradcheck``, ``explain`` (what-if maths),
-``export`` (a standalone predictor), and the data side: ``datasets``
-(``Dataset``, ``generate``, ``make_dataset``), ``features``, ``tabular``
-(``load_csv``), ``article`` (the seed article, replayed), ``cli``.
+``export`` (a standalone predictor), ``features`` (derived inputs). Beside
+the engine: ``article`` (the seed article, replayed) and ``cli`` (the
+``nn-core`` command).
+
+The table side is the subpackage ``nn_core.data`` (pandas; ``pip install
+nn_core[data]``): ``Dataset``, ``generate``, ``load_bundled``,
+``make_dataset``, ``load_csv`` and ``LoadReport`` are offered here too, and
+load it on first use, so ``import nn_core`` imports NumPy only.
 """
 
-import importlib
-
-from . import explain, metrics
+from . import data, explain, metrics
 from .gradcheck import gradient_check
 from .model_io import dumps, load, loads, save
 from .network import MLP, BackwardTrace, LayerGradients, LayerTrace, Trace
@@ -27,54 +30,41 @@ from .training import EarlyStopping, History
 
 __version__ = "0.1.0"
 
-# The data side reads tables with pandas; it is imported on first use, so that
-# `import nn_core` (the network and its training) costs NumPy alone.
-_DATA_SIDE = {
-    "Dataset": "datasets",
-    "generate": "datasets",
-    "load_bundled": "datasets",
-    "make_dataset": "datasets",
-    "LoadReport": "tabular",
-    "load_csv": "tabular",
-}
-
 
 def __getattr__(name: str):
-    if name in _DATA_SIDE:
-        return getattr(importlib.import_module(f".{_DATA_SIDE[name]}", __name__), name)
+    # the data side (pandas) is imported on first use of one of its names
+    if name in data.__all__:
+        return getattr(data, name)
     raise AttributeError(f"module 'nn_core' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_DATA_SIDE))
+    return sorted(set(globals()) | set(data.__all__))
+
 
 __all__ = [
     "MLP",
     "BackwardTrace",
     "Constant",
     "CosineDecay",
-    "Dataset",
     "EarlyStopping",
     "ExponentialDecay",
     "History",
     "LayerGradients",
     "LayerTrace",
-    "LoadReport",
     "StepDecay",
     "Trace",
     "gradient_check",
     "Model",
     "Preprocessing",
     "Standardizer",
+    "data",
     "dumps",
     "explain",
-    "generate",
     "load",
-    "load_bundled",
-    "load_csv",
     "loads",
-    "make_dataset",
     "metrics",
     "save",
     "train_val_test_split",
+    *data.__all__,
 ]

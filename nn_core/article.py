@@ -15,19 +15,19 @@ the two shape fixes it needs to run at all: labels as a column ``(n, 1)``, so
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .data.bundled import DATA_DIR
 from .validation import check_features
 
 if TYPE_CHECKING:
     from .network import MLP
     from .preprocessing import Standardizer
 
-BUNDLED_DIABETES_CSV = Path(__file__).resolve().parent.parent / "data" / "diabetes.csv"
+BUNDLED_DIABETES_CSV = DATA_DIR / "diabetes.csv"
 FEATURE_NAMES = ("Glucose", "BloodPressure")
 TARGET_NAME = "Diabetes"
 

@@ -159,6 +159,23 @@ class MeanSquaredError(Loss):
         return 2.0 / (shape[0] * shape[1])
 
 
+#: The output activation each problem type is learned with.
+OUTPUT_FOR_PROBLEM: dict[str, str] = {
+    "binary": "sigmoid",
+    "multiclass": "softmax",
+    "regression": "linear",
+}
+
+
+def output_for_problem(problem_type: str) -> str:
+    """The output activation for a problem type: sigmoid, softmax or linear."""
+    try:
+        return OUTPUT_FOR_PROBLEM[problem_type]
+    except KeyError:
+        known = ", ".join(OUTPUT_FOR_PROBLEM)
+        raise ValueError(f"Unknown problem type {problem_type!r}; choose one of: {known}.") from None
+
+
 #: The loss each output activation is trained with.
 LOSS_FOR_OUTPUT: dict[str, type[Loss]] = {
     "sigmoid": BinaryCrossEntropy,

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .metrics import r2_score
 from .network import MLP, Workspace, all_finite
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from .schedules import Schedule, make_schedule
@@ -334,9 +335,7 @@ def _evaluate(net: MLP, ws: Workspace, Yv: np.ndarray, yv: np.ndarray):
     elif net.output == "softmax":
         metric = float(np.mean(out.argmax(axis=1) == yv))
     else:
-        ss_res = float(((out - Yv) ** 2).sum())
-        ss_tot = float(((Yv - Yv.mean(axis=0)) ** 2).sum())
-        metric = 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
+        metric = r2_score(Yv, out)
     return loss, metric
 
 

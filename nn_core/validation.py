@@ -145,6 +145,31 @@ def check_choice(value, name: str, choices) -> str:
     return value
 
 
+def parse_hidden_sizes(text: str, max_layers: int | None = None) -> tuple[int, ...]:
+    """Hidden layer sizes typed by a person: ``"16, 16"`` -> ``(16, 16)``.
+
+    Sizes are whole numbers of at least 1, separated by commas (or
+    semicolons); empty parts are skipped. ``""``, ``"0"`` and ``"none"`` mean
+    no hidden layer (a single layer of output neurons). ``max_layers`` is the
+    caller's cap on the number of hidden layers (None: no cap).
+    """
+    text = (text or "").strip()
+    if text.lower() in ("", "0", "none"):
+        return ()
+    parts = [part.strip() for part in text.replace(";", ",").split(",")]
+    sizes = []
+    for part in filter(None, parts):
+        if not part.isdigit() or int(part) < 1:
+            raise ValueError(
+                "Hidden layer sizes are whole numbers of at least 1 separated by commas, "
+                f"like 16, 16; {part!r} is not."
+            )
+        sizes.append(int(part))
+    if max_layers is not None and len(sizes) > max_layers:
+        raise ValueError(f"At most {max_layers} hidden layers; got {len(sizes)}.")
+    return tuple(sizes)
+
+
 def _show(v) -> str:
     v = v.item() if hasattr(v, "item") else v
     return repr(v)

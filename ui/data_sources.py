@@ -14,9 +14,15 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from nn_core import datasets
-from nn_core.datasets import Dataset
-from nn_core.tabular import LoadReport, load_csv
+from nn_core.data import (
+    BUNDLED,
+    Dataset,
+    LoadReport,
+    generate,
+    load_bundled,
+    load_csv,
+    make_dataset,
+)
 
 SOURCES = ("bundled", "generated", "upload")
 SOURCE_LABELS = {"bundled": "Bundled data set", "generated": "Generated 2-D data", "upload": "Upload a CSV"}
@@ -45,7 +51,7 @@ class DataSpec:
     @property
     def title(self) -> str:
         if self.source == "bundled":
-            return datasets.BUNDLED[self.bundled].label if self.bundled in datasets.BUNDLED else self.bundled
+            return BUNDLED[self.bundled].label if self.bundled in BUNDLED else self.bundled
         if self.source == "generated":
             extra = f", {self.classes} classes" if self.classes != 2 else ""
             return f"{self.generator} (n={self.n}, noise={self.noise:g}, seed={self.seed}{extra})"
@@ -55,13 +61,13 @@ class DataSpec:
 @st.cache_data(max_entries=8, show_spinner=False)
 def bundled(name: str) -> Dataset:
     """A bundled data set (cached: the file never changes while the app runs)."""
-    return datasets.load_bundled(name)
+    return load_bundled(name)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def generated(name: str, n: int, noise: float, seed: int, classes: int) -> Dataset:
     """A generated 2-D data set (cached: a generator is a pure function of its arguments)."""
-    return datasets.generate(name, n=n, noise=noise, seed=seed, classes=classes)
+    return generate(name, n=n, noise=noise, seed=seed, classes=classes)
 
 
 def parse_upload(data: bytes, one_hot: tuple[str, ...] = ()) -> tuple[pd.DataFrame, LoadReport]:
@@ -86,7 +92,7 @@ def load(spec: DataSpec, upload_frame: pd.DataFrame | None = None) -> Dataset:
     problem = None if spec.problem == "auto" else spec.problem
     features = list(spec.features) or None
     missing = "keep" if spec.missing == "median" else "drop"
-    return datasets.make_dataset(
+    return make_dataset(
         upload_frame, spec.target, features, problem_type=problem, missing=missing,
         name=spec.upload_id.rsplit(" (", 1)[0] or "upload",
     )
@@ -96,7 +102,7 @@ def with_problem_type(ds: Dataset, problem_type: str) -> Dataset:
     """The same rows read as another problem type (e.g. class labels 0/1 as a regression target)."""
     frame = pd.DataFrame(ds.X, columns=ds.feature_names)
     frame["__target__"] = ds.y if ds.class_names is None else [ds.class_names[i] for i in ds.y]
-    built = datasets.make_dataset(frame, "__target__", ds.feature_names, problem_type=problem_type, name=ds.name)
+    built = make_dataset(frame, "__target__", ds.feature_names, problem_type=problem_type, name=ds.name)
     return Dataset(built.X, built.y, built.feature_names, built.class_names, ds.target_name,
                    built.problem_type, ds.name, ds.notes)
 

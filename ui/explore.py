@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from nn_core.datasets import Dataset
+from nn_core.data import Dataset
 from nn_core.features import add_derived, derived_names
 
 PREVIEW_ROWS = 1_000

@@ -20,7 +20,9 @@ from threadpoolctl import threadpool_limits
 
 import nn_core
 from nn_core import metrics
-from nn_core.datasets import Dataset
+from nn_core.data import Dataset
+from nn_core.losses import output_for_problem
+from nn_core.validation import parse_hidden_sizes
 
 # One server process trains for every visitor at once. One BLAS thread per training keeps
 # sessions from fighting over the cores (with two threads on a busy 2-core machine the
@@ -30,6 +32,7 @@ threadpool_limits(1, user_api="blas")
 MAX_PARAMETERS = 1_000_000
 MAX_EPOCH_ROWS = 50_000_000
 MAX_RUNS = 20
+MAX_HIDDEN_LAYERS = 10
 
 ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
 OPTIMIZERS = ("adam", "sgd", "momentum")
@@ -62,23 +65,11 @@ class TrainConfig:
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
-    """``"8, 8"`` -> ``(8, 8)``; ``""`` or ``"0"`` -> no hidden layer (a single neuron)."""
-    text = (text or "").strip()
-    if text in ("", "0", "none"):
-        return ()
-    sizes = []
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isdigit():
-            raise ValueError(f"Hidden layers are whole numbers separated by commas, like '8, 8'; {part!r} is not.")
-        if int(part) < 1:
-            raise ValueError("Every hidden layer needs at least 1 neuron.")
-        sizes.append(int(part))
-    if len(sizes) > 10:
-        raise ValueError(f"At most 10 hidden layers; got {len(sizes)}.")
-    return tuple(sizes)
+    """``"8, 8"`` -> ``(8, 8)``; ``""`` or ``"0"`` -> no hidden layer (a single neuron).
+
+    ``nn_core.validation.parse_hidden_sizes`` with the app's cap of ``MAX_HIDDEN_LAYERS``.
+    """
+    return parse_hidden_sizes(text, max_layers=MAX_HIDDEN_LAYERS)
 
 
 @dataclass
@@ -119,10 +110,6 @@ class Run:
         return f"Run {self.id}: {self.architecture} {hidden}, {self.dataset.name or 'data'}"
 
 
-def output_for(problem_type: str) -> str:
-    return {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[problem_type]
-
-
 def new_run(run_id: int, dataset: Dataset, data_spec, derived, config: TrainConfig) -> Run:
     """Split the data, fit the preprocessing on the training rows and build an untrained net.
 
@@ -158,7 +145,7 @@ def new_run(run_id: int, dataset: Dataset, data_spec, derived, config: TrainConf
         raise ValueError(
             f"This net has {n_params:,} parameters; the app allows {MAX_PARAMETERS:,}. Use fewer or narrower layers."
         )
-    net = nn_core.MLP(sizes, activation=config.activation, output=output_for(dataset.problem_type),
+    net = nn_core.MLP(sizes, activation=config.activation, output=output_for_problem(dataset.problem_type),
                       init=config.init, seed=config.seed)
     return Run(run_id, config, data_spec, dataset, tuple(derived), (train_idx, val_idx, test_idx),
                nn_core.Model(pre, net))

@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pandas as pd
 
 import nn_core
-from nn_core.datasets import Dataset
+from nn_core.data import Dataset
 from nn_core.export import export_python
 
 from .data_sources import DataSpec, frame_of

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from nn_core.datasets import Dataset
-from nn_core.tabular import LoadReport
+from nn_core.data import Dataset, LoadReport
 
 from . import data_sources
 from .data_sources import DataSpec
@@ -583,7 +582,7 @@ def read_query_params() -> None:
         value = _parse_param(params[key], default)
         if value is not None and _allowed(key, value):
             ss[key] = _clamped(key, value)
-    from nn_core.datasets import GENERATORS
+    from nn_core.data import GENERATORS
 
     if not GENERATORS[ss[GENERATOR]].supports_classes:
         ss[CLASSES] = 2  # only some generators take more classes; the link's count would fail the others
@@ -623,7 +622,8 @@ def set_model_upload_outcome(file_id: str, kind: str, message: str) -> None:
 
 def _choices() -> dict[str, tuple]:
     """The values a link may set for each choice-like setting (anything else is ignored)."""
-    from nn_core import datasets, features
+    from nn_core import data as datasets
+    from nn_core import features
 
     from . import runs
 

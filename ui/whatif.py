@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from nn_core import explain
-from nn_core.tabular import load_csv
+from nn_core.data import apply, load_csv
 
 from .boundary import axis_range
 from .charts import padded_domain
@@ -145,8 +145,7 @@ def predict_point(run: Run, point: Mapping[int, float]) -> Prediction:
     output = float(explain.output_of(model, x)[0])
     if run.dataset.problem_type == "regression":
         return Prediction(output)
-    proba = model.predict_proba(x)[0]
-    probs = np.array([1 - proba, proba]) if np.ndim(proba) == 0 else np.asarray(proba)
+    probs = apply.probabilities(model, x)[0]
     k = int(model.predict_index(x)[0])
     return Prediction(output, k, run.dataset.class_names[k], probs)
 
@@ -349,30 +348,21 @@ def predict_batch(run: Run, data: bytes) -> BatchResult:
 
     The file needs the model's raw feature columns (any order); other columns
     are ignored (the target column, if present, is used to score the
-    predictions). Columns the data set one-hot encoded are encoded the same
-    way; a category absent from the file is all zeros. ``ValueError`` with a
-    sentence for a bad file or missing columns.
+    predictions). One-hot columns are rebuilt from the raw column, as the
+    command line does (``nn_core.data.apply``); a category absent from the
+    file is all zeros. ``ValueError`` with a sentence for a bad file or
+    missing columns.
     """
     ds = run.dataset
     features = list(ds.feature_names)
     frame, report = load_csv(data)
-    encoded = [c for c in getattr(run.data_spec, "one_hot", ()) if c in frame.columns]
-    if encoded:
-        frame, report = load_csv(data, one_hot=encoded)
-    prefixes = tuple(f"{c}=" for c in encoded)
-    missing, extra = check_columns(features, frame.columns)
-    absent_categories = [f for f in missing if f.startswith(prefixes)] if prefixes else []
-    missing = [f for f in missing if f not in absent_categories]
-    if missing:
-        raise ValueError(f"The file is missing the feature column(s) the model needs: {', '.join(missing)}.")
-    for f in absent_categories:
-        frame[f] = 0.0
-    notes = report.messages()
-    target = ds.target_name if ds.target_name in extra else None
-    ignored = [c for c in extra if c != target]
+    X = apply.feature_frame(frame, features)
+    notes = apply.report_messages(report)
+    target = ds.target_name if ds.target_name in frame.columns else None
+    ignored = [c for c in check_columns(features, frame.columns)[1] if c != target]
+    ignored = [c for c in ignored if not any(f.startswith(f"{c}=") for f in features)]
     if ignored:
         notes.append(f"Ignored column(s) the model does not use: {', '.join(ignored)}.")
-    X = frame[features].apply(pd.to_numeric, errors="coerce")
     n_missing = int(X.isna().any(axis=1).sum())
     if n_missing:
         notes.append(f"{n_missing:,} row(s) have missing feature values; they were filled with the "
@@ -380,16 +370,14 @@ def predict_batch(run: Run, data: bytes) -> BatchResult:
     table = X.copy()
     model = run.model
     predicted = _free("predicted", table)
-    if ds.problem_type == "regression":
-        table[predicted] = model.predict_index(X)
-    else:
-        proba = model.predict_proba(X)
-        probs = np.column_stack([1 - proba, proba]) if proba.ndim == 1 else proba
-        table[predicted] = np.asarray(ds.class_names, dtype=object)[probs.argmax(axis=1)]
+    table[predicted] = model.predict(X)
+    if ds.problem_type != "regression":
+        probs = apply.probabilities(model, X)
         for c, name in enumerate(ds.class_names):
             table[_free(f"P({name})", table)] = probs[:, c]
-    score = _score(run, frame[target], table[predicted]) if target is not None else None
+    score = None
     if target is not None:
+        score = _score(run, X, frame[target], notes)
         table.insert(len(features), _free(f"actual {target}", table), frame[target].to_numpy())
         notes.append(f"The file has the target column {target}: the predictions are scored against it.")
     return BatchResult(table, notes, score)
@@ -400,28 +388,17 @@ def _free(name: str, table: pd.DataFrame) -> str:
     return name if name not in table.columns else f"{name} (model)"
 
 
-def _score(run: Run, actual: pd.Series, predicted: pd.Series) -> tuple[str, float] | None:
-    """Accuracy (classifiers) or R^2 (regression) of the predictions on the rows with a known target."""
-    ds = run.dataset
-    if ds.problem_type == "regression":
-        y = pd.to_numeric(actual, errors="coerce").to_numpy(dtype=np.float64)
-        pred = predicted.to_numpy(dtype=np.float64)
-        ok = np.isfinite(y)
-        if ok.sum() < 2 or np.var(y[ok]) == 0:
-            return None
-        r2 = 1 - np.sum((y[ok] - pred[ok]) ** 2) / np.sum((y[ok] - y[ok].mean()) ** 2)
-        return ("R²", float(r2))
-    labels = actual.map(lambda v: _label_text(v)).to_numpy(dtype=object)
-    known = np.array([v in ds.class_names for v in labels])
-    if not known.any():
-        return None
-    return ("Accuracy", float(np.mean(labels[known] == predicted.to_numpy(dtype=object)[known])))
+def _score(run: Run, X: pd.DataFrame, actual: pd.Series, notes: list[str]) -> tuple[str, float] | None:
+    """Accuracy (classifiers) or R² (regression) on the rows with a known target; None for fewer than 2.
 
-
-def _label_text(value) -> str | None:
-    """A target cell as the data set names classes (``1.0`` -> ``"1"``)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    A target the model cannot read (an unknown label, text for a number) is
+    said in ``notes`` instead of scored.
+    """
+    try:
+        rows, y = apply.targets(actual, run.dataset.class_names)
+    except ValueError as exc:
+        notes.append(f"{exc} The predictions are not scored.")
         return None
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
+    if rows.sum() < 2:
+        return None
+    return apply.score(run.model, X[rows], y)

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from nn_core.datasets import BUNDLED, GENERATORS
+from nn_core.data import BUNDLED, GENERATORS
 from nn_core.features import DERIVED_FEATURES, derived_names
 from ui import data_sources, display, explore, state
 from ui.charts import explore as charts

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nn_core import datasets
+from nn_core import data as datasets
 from tests.conftest import APP
 from ui import inside, runs, state
 

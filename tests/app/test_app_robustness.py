@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from nn_core import tabular
+from nn_core.data import csv as csv_module
 from tests.conftest import APP, ROOT
 from ui import runs as run_ops
 from ui import sharing, state
@@ -278,20 +278,20 @@ def test_split_that_leaves_a_class_out_is_a_message_and_keeps_the_runs(at):
 
 # ------------------------------------------------ what one session may cost
 def test_file_size_cap_is_a_message(at):
-    big = HEADER + b"1,2,0\n" * (tabular.MAX_BYTES // 6 + 1)
-    assert len(big) > tabular.MAX_BYTES
+    big = HEADER + b"1,2,0\n" * (csv_module.MAX_BYTES // 6 + 1)
+    assert len(big) > csv_module.MAX_BYTES
     upload_data(at, "huge.csv", big)
     assert "the limit is 50" in messages(at) and "Diabetes" in sidebar(at), messages(at)
 
 
 def test_row_cap_is_a_message(at):
-    upload_data(at, "long.csv", HEADER + b"1,2,0\n" * (tabular.MAX_ROWS + 1))
-    assert f"the limit is {tabular.MAX_ROWS:,} rows" in messages(at) and "Diabetes" in sidebar(at)
+    upload_data(at, "long.csv", HEADER + b"1,2,0\n" * (csv_module.MAX_ROWS + 1))
+    assert f"the limit is {csv_module.MAX_ROWS:,} rows" in messages(at) and "Diabetes" in sidebar(at)
 
 
 def test_column_cap_is_a_message(at):
     upload_data(at, "wide.csv", REFUSED["201-columns"])
-    assert f"the limit is {tabular.MAX_COLUMNS}" in messages(at) and "Diabetes" in sidebar(at)
+    assert f"the limit is {csv_module.MAX_COLUMNS}" in messages(at) and "Diabetes" in sidebar(at)
 
 
 def test_epochs_times_rows_cap_is_a_message_for_train_and_continue(at):
@@ -358,11 +358,11 @@ def test_caps_hold_on_the_batch_and_model_upload_paths(at):
     """The 50 MB and 200,000-row caps answer on every upload path, not only Explore's."""
     train(at)
     before = snapshot(at)
-    huge = HEADER + b"1,2,0\n" * (tabular.MAX_BYTES // 6 + 1)
-    long = HEADER + b"1,2,0\n" * (tabular.MAX_ROWS + 1)
+    huge = HEADER + b"1,2,0\n" * (csv_module.MAX_BYTES // 6 + 1)
+    long = HEADER + b"1,2,0\n" * (csv_module.MAX_ROWS + 1)
     at.switch_page("views/predict.py").run()
     for name, data, sentence in (("huge.csv", huge, "the limit is 50"),
-                                 ("long.csv", long, f"the limit is {tabular.MAX_ROWS:,} rows")):
+                                 ("long.csv", long, f"the limit is {csv_module.MAX_ROWS:,} rows")):
         at.file_uploader(key=state.BATCH_FILE).set_value((name, data, "text/csv")).run()
         ok(at, f"Predict, batch {name}")
         assert sentence in messages(at), messages(at)

@@ -91,7 +91,7 @@ def test_a_training_that_drops_a_run_says_so_on_train(app):
     """Past the run cap the oldest run goes; the Train page says which, as text (labels hold file names)."""
     from dataclasses import replace
 
-    from nn_core import datasets
+    from nn_core import data as datasets
     from ui import runs as run_ops
 
     at = _on_train(app)

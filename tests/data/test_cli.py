@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import nn_core
-from nn_core.datasets import generate
+from nn_core.data import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 COLOURS = ["red", "green", "blue"]

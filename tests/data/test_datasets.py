@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nn_core import datasets
-from nn_core.datasets import (
+from nn_core.data import (
     BUNDLED,
     GENERATORS,
     Dataset,
+    bundled,
     generate,
     load_bundled,
     make_dataset,
@@ -448,7 +448,7 @@ def test_bad_missing_option_is_refused() -> None:
 
 
 def test_make_dataset_accepts_the_output_of_load_csv() -> None:
-    from nn_core.tabular import load_csv
+    from nn_core.data.csv import load_csv
 
     data = b"x,y,kind\n1,2,cat\n3,,dog\n5,6,cat\n7,8,bird\n9,10,dog\n"
     frame, _ = load_csv(data)
@@ -505,7 +505,7 @@ def test_breast_cancer_loads_as_binary_with_30_features() -> None:
 
 
 def test_diabetes_loader_smoke() -> None:
-    if not (datasets.DATA_DIR / "diabetes.csv").is_file():
+    if not (bundled.DATA_DIR / "diabetes.csv").is_file():
         pytest.skip("data/diabetes.csv is not there yet")
     ds = load_bundled("diabetes")
     assert ds.target_name == "Diabetes" and ds.problem_type == "binary"
@@ -520,6 +520,6 @@ def test_unknown_bundled_name_is_refused() -> None:
 
 
 def test_missing_bundled_file_says_how_to_recreate_it(monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(bundled, "DATA_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match="README"):
         load_bundled("penguins")

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nn_core import tabular
-from nn_core.tabular import LoadReport, load_csv
+from nn_core.data import csv as csv_module
+from nn_core.data.csv import LoadReport, load_csv
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> list[float]:
@@ -99,13 +99,13 @@ def test_separator_inside_quotes_is_not_counted() -> None:
 def test_a_one_column_file_is_not_split() -> None:
     frame, report = load_csv(b"Temperature, in C\n21.5\n22\n19.25\n")
     assert list(frame.columns) == ["Temperature, in C"]
-    assert report.separator == tabular.ONE_COLUMN
+    assert report.separator == csv_module.ONE_COLUMN
     assert _numbers(frame, "Temperature, in C") == [21.5, 22, 19.25]
 
 
 def test_a_plain_one_column_file() -> None:
     frame, report = load_csv(b"x\n1\n2\n3\n")
-    assert frame.shape == (3, 1) and report.separator == tabular.ONE_COLUMN
+    assert frame.shape == (3, 1) and report.separator == csv_module.ONE_COLUMN
 
 
 # --------------------------------------------------------------------------- #
@@ -345,14 +345,14 @@ def test_nothing_numeric_but_one_hot_is_accepted() -> None:
 
 
 def test_too_many_bytes_is_refused_before_parsing(monkeypatch) -> None:
-    monkeypatch.setattr(tabular, "MAX_BYTES", 100)
+    monkeypatch.setattr(csv_module, "MAX_BYTES", 100)
     load_csv(b"a\n" + b"1\n" * 49)  # 100 bytes: fine
     with pytest.raises(ValueError, match="The file is 102 bytes; the limit is 100 bytes"):
         load_csv(b"a\n" + b"1\n" * 50)
 
 
 def test_too_many_rows_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(tabular, "MAX_ROWS", 10)
+    monkeypatch.setattr(csv_module, "MAX_ROWS", 10)
     frame, _ = load_csv(("a,b\n" + _rows(10)).encode())
     assert len(frame) == 10
     with pytest.raises(ValueError, match="11 lines after the header; the limit is 10 rows"):
@@ -360,15 +360,15 @@ def test_too_many_rows_is_refused(monkeypatch) -> None:
 
 
 def test_too_many_columns_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(tabular, "MAX_COLUMNS", 5)
+    monkeypatch.setattr(csv_module, "MAX_COLUMNS", 5)
     load_csv(b"a,b,c,d,e\n1,2,3,4,5\n")
     with pytest.raises(ValueError, match="The header has 6 columns; the limit is 5"):
         load_csv(b"a,b,c,d,e,f\n1,2,3,4,5,6\n")
 
 
 def test_the_real_caps() -> None:
-    assert tabular.MAX_BYTES == 50 * 1024 * 1024
-    assert (tabular.MAX_ROWS, tabular.MAX_COLUMNS) == (200_000, 200)
+    assert csv_module.MAX_BYTES == 50 * 1024 * 1024
+    assert (csv_module.MAX_ROWS, csv_module.MAX_COLUMNS) == (200_000, 200)
 
 
 def test_bytes_are_required() -> None:

@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nn_core import datasets
+from nn_core import data as datasets
 from ui import sharing
 from ui.runs import TrainConfig, new_run, train
 

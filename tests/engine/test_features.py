@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nn_core.datasets import generate
+from nn_core.data import generate
 from nn_core.features import DERIVED_FEATURES, add_derived, derived_names
 
 # sin/cos of 1, 2, 3 and -1 to 10 digits, from a table (not from the code under test)

@@ -286,3 +286,11 @@ def test_bce_of_a_confident_net_stays_accurate_and_positive(dtype, rtol):
     for got in (bce.activate_and_value(z, y, out=a), bce.value(z, a, y)):
         assert got > 0
         assert got == pytest.approx(expected, rel=rtol)
+
+
+def test_each_problem_type_has_one_output_and_that_output_one_loss():
+    assert {p: losses.output_for_problem(p) for p in ("binary", "multiclass", "regression")} == {
+        "binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}
+    assert isinstance(losses.loss_for_output(losses.output_for_problem("binary")), losses.BinaryCrossEntropy)
+    with pytest.raises(ValueError, match="Unknown problem type 'ranking'"):
+        losses.output_for_problem("ranking")

@@ -186,3 +186,22 @@ def test_classification_report_multiclass():
     np.testing.assert_array_equal(r["confusion_matrix"], [[1, 0, 0], [0, 1, 0], [0, 1, 1]])
     assert r["accuracy"] == pytest.approx(0.75)
     assert r["macro_recall"] == pytest.approx((1 + 1 + 0.5) / 3)
+
+
+@pytest.mark.parametrize("y_pred, expected", [
+    ([3.0, 3.0, 3.0], 1.0),   # a constant target predicted exactly
+    ([3.0, 3.5, 3.0], 0.0),   # any miss of a constant target
+    ([0.0, 0.0, 0.0], 0.0),
+])
+def test_r2_of_a_constant_target_follows_scikit_learn(y_pred, expected):
+    y = [3.0, 3.0, 3.0]  # sum((y - mean(y))^2) = 0: the ratio is undefined
+    assert metrics.r2_score(y, y_pred) == expected
+    sklearn_metrics = pytest.importorskip("sklearn.metrics")
+    assert metrics.r2_score(y, y_pred) == sklearn_metrics.r2_score(y, y_pred)
+
+
+def test_r2_matches_scikit_learn_on_a_varied_target():
+    sklearn_metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(0)
+    y, f = rng.normal(size=50), rng.normal(size=50)
+    assert metrics.r2_score(y, f) == pytest.approx(sklearn_metrics.r2_score(y, f), rel=1e-12)

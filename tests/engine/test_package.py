@@ -11,12 +11,15 @@ import pytest
 import nn_core
 
 ROOT = Path(__file__).resolve().parents[2]
-# the network, its training and the maths around it; the data side reads tables (with pandas)
-DATA_SIDE = {"datasets", "tabular", "article", "cli"}
-MATH_MODULES = [
-    "activations", "losses", "initializers", "optimizers", "schedules", "network", "training", "validation",
-    "metrics", "preprocessing", "gradcheck", "explain", "export", "model_io", "features",
-]
+# the data side is the subpackage nn_core.data (it reads tables, with pandas); beside the
+# engine sit the article replay and the command line, which use it
+DATA_SIDE = {"data", "article", "cli", "cli_commands"}
+# the network, its training and the maths around it: every other module of the package
+MATH_MODULES = sorted(
+    path.stem for path in (ROOT / "nn_core").glob("*.py")
+    if path.stem not in DATA_SIDE and not path.stem.startswith("__")
+)
+GENERATORS_MODULE = ROOT / "nn_core" / "data" / "generators.py"
 
 
 def _imports(path: Path) -> tuple[set[str], set[str]]:
@@ -52,14 +55,22 @@ def test_import_nn_core_loads_no_table_or_framework_library():
 
 
 def test_the_data_side_is_reachable_from_the_package():
-    from nn_core import datasets, tabular
+    from nn_core.data import bundled, csv, dataset, generators
 
-    assert nn_core.load_csv is tabular.load_csv
-    assert nn_core.LoadReport is tabular.LoadReport
-    assert nn_core.make_dataset is datasets.make_dataset
-    assert nn_core.Dataset is datasets.Dataset
-    for name, module in nn_core._DATA_SIDE.items():
-        assert getattr(nn_core, name) is getattr(importlib.import_module(f"nn_core.{module}"), name)
+    assert nn_core.load_csv is csv.load_csv
+    assert nn_core.LoadReport is csv.LoadReport
+    assert nn_core.make_dataset is dataset.make_dataset
+    assert nn_core.Dataset is dataset.Dataset
+    assert nn_core.generate is generators.generate
+    assert nn_core.load_bundled is bundled.load_bundled
+    for name, module in nn_core.data._EXPORTS.items():
+        assert getattr(nn_core, name) is getattr(importlib.import_module(f"nn_core.data.{module}"), name)
     assert set(nn_core.__all__) <= set(dir(nn_core))
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         nn_core.nonexistent  # noqa: B018
+
+
+def test_the_generators_import_numpy_and_the_standard_library_only():
+    packages, siblings = _imports(GENERATORS_MODULE)
+    assert packages - set(sys.stdlib_module_names) <= {"numpy"}
+    assert siblings == {"dataset"}  # the Dataset type they return

@@ -191,3 +191,29 @@ def test_messages_are_sentences_not_tracebacks():
     with pytest.raises(ValueError) as info:
         fit(net(), y=[0, 1, 2, 1])
     assert "Use output='softmax'" in str(info.value)
+
+
+@pytest.mark.parametrize("text, sizes", [
+    ("16,16", (16, 16)), (" 8, 8 ", (8, 8)), ("4;2", (4, 2)), ("8, 8,", (8, 8)),
+    ("", ()), ("0", ()), ("none", ()), ("None", ()), (None, ()),
+])
+def test_hidden_sizes_are_parsed_from_text(text, sizes):
+    from nn_core.validation import parse_hidden_sizes
+
+    assert parse_hidden_sizes(text) == sizes
+
+
+@pytest.mark.parametrize("text", ["8, x", "8,0", "-1", "2.5"])
+def test_hidden_sizes_that_are_not_whole_numbers_of_at_least_1_are_refused(text):
+    from nn_core.validation import parse_hidden_sizes
+
+    with pytest.raises(ValueError, match="whole numbers of at least 1"):
+        parse_hidden_sizes(text)
+
+
+def test_the_cap_on_hidden_layers_is_the_callers():
+    from nn_core.validation import parse_hidden_sizes
+
+    assert parse_hidden_sizes(",".join(["2"] * 11)) == (2,) * 11
+    with pytest.raises(ValueError, match="At most 10 hidden layers; got 11"):
+        parse_hidden_sizes(",".join(["2"] * 11), max_layers=10)

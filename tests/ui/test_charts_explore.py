@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nn_core.datasets import Dataset, generate, load_bundled
+from nn_core.data import Dataset, generate, load_bundled
 from ui import explore
 from ui.charts import MAX_POINTS, class_colors
 from ui.charts import explore as charts

@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pytest
 
-from nn_core import datasets
+from nn_core import data as datasets
 from ui import inside, runs
 from ui.charts import inside as charts
 

@@ -4,7 +4,7 @@ import altair as alt
 import numpy as np
 import pytest
 
-from nn_core import datasets
+from nn_core import data as datasets
 from nn_core.training import History
 from ui import runs
 from ui.charts import MAX_POINTS

@@ -60,7 +60,7 @@ def test_streamlit_converts_the_app_chart_to_the_same_spec():
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as convert
     from streamlit.elements.vega_charts import _parse_selection_mode
 
-    from nn_core.datasets import load_bundled
+    from nn_core.data import load_bundled
     from ui import runs
     from ui.boundary import boundary_chart
     from ui.charts.boundary import SELECTION

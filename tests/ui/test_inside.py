@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nn_core import datasets
+from nn_core import data as datasets
 from nn_core.gradcheck import PASS_THRESHOLD
 from ui import inside, runs
 

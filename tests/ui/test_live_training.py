@@ -6,7 +6,7 @@ import threading
 import numpy as np
 import pytest
 
-from nn_core import datasets
+from nn_core import data as datasets
 from ui import runs
 from ui.live_training import exclusive, train_with_redraws
 

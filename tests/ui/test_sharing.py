@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import nn_core
-from nn_core import datasets
+from nn_core import data as datasets
 from ui import sharing, state
 from ui.charts import MAX_POINTS, compare
 from ui.data_sources import DataSpec, frame_of

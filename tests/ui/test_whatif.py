@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nn_core import explain
-from nn_core.datasets import generate, load_bundled
+from nn_core.data import generate, load_bundled
 from ui import runs, whatif
 from ui.charts.boundary import SELECTION
 from ui.data_sources import DataSpec
@@ -308,3 +308,9 @@ def test_batch_regression_and_multiclass(regression, multiclass):
     result = whatif.predict_batch(multiclass, f"{cols}\n40,18,190,3800\n".encode())
     assert [c for c in result.table.columns if c.startswith("P(")] == [
         f"P({c})" for c in multiclass.dataset.class_names]
+
+
+def test_batch_with_a_label_the_model_does_not_know_is_predicted_but_not_scored(binary):
+    result = whatif.predict_batch(binary, b"Glucose,BloodPressure,Diabetes\n100,80,0\n120,90,maybe\n")
+    assert len(result.table) == 2 and result.score is None
+    assert any("does not know: 'maybe'" in note and "not scored" in note for note in result.notes)
