@@ -90,4 +90,4 @@ def test_a_wide_training_request_is_refused_within_a_small_address_space():
     out = run_bounded(_WIDE, address_space_mb=1500)
     assert out.returncode == 0, out.stderr
     assert "REFUSED This network needs about" in out.stdout
-    assert out.seconds < 30 and out.peak_mb < 400, (out.seconds, out.peak_mb)
+    assert out.seconds < 120 and out.peak_mb < 400, (out.seconds, out.peak_mb)  # generous: a safety bound
