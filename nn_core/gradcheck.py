@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .network import MLP, Workspace
+from .validation import check_penalties, check_positive_int, check_seed
 
 STEP = 1e-3
 PASS_THRESHOLD = 1e-6
@@ -37,6 +38,10 @@ def gradient_check(
     ``max_entries`` checks a random sample of that many entries per array
     (every entry when ``None``); below ``PASS_THRESHOLD`` (1e-6) is a pass.
     """
+    l2, l1 = check_penalties(l2, l1)
+    if max_entries is not None:
+        max_entries = check_positive_int(max_entries, "max_entries")
+    seed = check_seed(seed)
     ref = net.copy()
     if ref.dtype != "float64":
         ref.dtype = "float64"

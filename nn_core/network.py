@@ -42,7 +42,15 @@ import numpy as np
 from . import initializers
 from .activations import ACTIVATIONS, Activation, get_activation
 from .losses import LOSS_FOR_OUTPUT, Loss, loss_for_output
-from .validation import MAX_PARAMETERS, check_choice, check_features, check_labels
+from .validation import (
+    MAX_PARAMETERS,
+    check_choice,
+    check_features,
+    check_labels,
+    check_names,
+    check_penalties,
+    check_seed,
+)
 
 DTYPES = ("float64", "float32")
 
@@ -185,6 +193,7 @@ class MLP:
         if output == "softmax" and sizes[-1] < 2:
             raise ValueError("A softmax output needs at least 2 units (one per class).")
         n_hidden = len(sizes) - 2
+        activation, seed = check_names(activation, "activation"), check_seed(seed)
         if isinstance(activation, str):
             hidden = [activation] * n_hidden
         else:
@@ -213,7 +222,7 @@ class MLP:
         """
         if seed is None:
             seed = self.seed
-        self.seed = seed
+        self.seed = seed = check_seed(seed)
         rng = np.random.default_rng(seed)
         acts = self.activations + [self.output]
         fans = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
@@ -421,20 +430,22 @@ class MLP:
         ``loss`` is the mean data loss plus ``0.5*l2*sum(W**2) + l1*sum(|W|)``
         over the weights; the gradients have the parameters' shapes.
         """
+        l2, l1 = check_penalties(l2, l1)
         X, Y = self._prepare(X, y)
         ws = Workspace(self, X.shape[0])
         ws.load(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            loss = self._loss_and_gradients(ws, Y, float(l2), float(l1))
+            loss = self._loss_and_gradients(ws, Y, l2, l1)
         return loss, ws.grad_W, ws.grad_b
 
     def backward_trace(self, X, y, l2: float = 0.0, l1: float = 0.0) -> BackwardTrace:
         """Per layer ``dL/dz`` ``(n, h)``, ``dL/dW`` and ``dL/db`` for a batch (``dz`` of the mean loss)."""
+        l2, l1 = check_penalties(l2, l1)
         X, Y = self._prepare(X, y)
         ws = Workspace(self, X.shape[0])
         ws.load(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            loss = self._loss_and_gradients(ws, Y, float(l2), float(l1))
+            loss = self._loss_and_gradients(ws, Y, l2, l1)
         layers = [LayerGradients(d.copy(), gW, gb) for d, gW, gb in zip(ws.delta, ws.grad_W, ws.grad_b)]
         return BackwardTrace(loss, layers)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .features import add_derived, derived_names
 from .network import MLP
-from .validation import check_features
+from .validation import check_class_names, check_features, check_magnitude
 
 
 @dataclass
@@ -126,6 +126,7 @@ class Preprocessing:
         X = np.asarray(X_train, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != len(feature_names):
             raise ValueError(f"expected {len(feature_names)} features, got {X.shape[-1] if X.ndim else 0}.")
+        check_magnitude(X, "The training data")
         empty = np.isnan(X).all(axis=0) if X.shape[0] else np.ones(X.shape[1], dtype=bool)
         if empty.any():
             col = feature_names[int(np.flatnonzero(empty)[0])]
@@ -251,6 +252,9 @@ class Model:
             raise ValueError(
                 f"The net takes {net.n_inputs} inputs but the preprocessing gives {preprocessing.n_inputs}."
             )
+        if net.output != "linear":
+            n_classes = 2 if net.output == "sigmoid" else net.n_outputs
+            preprocessing.class_names = check_class_names(preprocessing.class_names, n_classes)
         self.preprocessing = preprocessing
         self.net = net
 

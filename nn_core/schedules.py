@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .validation import check_positive_float, check_positive_int
+
 SCHEDULES = ("constant", "step", "exponential", "cosine")
 
 
@@ -85,9 +87,17 @@ def make_schedule(schedule) -> Schedule:
 
 
 def _check(s: Schedule) -> None:
-    if isinstance(s, StepDecay) and (s.step_size < 1 or not 0 < s.gamma <= 1):
-        raise ValueError("A step schedule needs step_size >= 1 and 0 < gamma <= 1.")
-    if isinstance(s, ExponentialDecay) and not 0 < s.gamma <= 1:
-        raise ValueError("An exponential schedule needs 0 < gamma <= 1.")
-    if isinstance(s, CosineDecay) and (s.period < 1 or s.min_lr < 0):
-        raise ValueError("A cosine schedule needs period >= 1 and min_lr >= 0.")
+    """Every field a finite number in its range, said in a sentence (``fit`` runs it once)."""
+    if isinstance(s, StepDecay):
+        check_positive_int(s.step_size, "A step schedule's step_size")
+        _check_decay(check_positive_float(s.gamma, "A step schedule's gamma"), "step")
+    elif isinstance(s, ExponentialDecay):
+        _check_decay(check_positive_float(s.gamma, "An exponential schedule's gamma"), "exponential")
+    elif isinstance(s, CosineDecay):
+        check_positive_int(s.period, "A cosine schedule's period")
+        check_positive_float(s.min_lr, "A cosine schedule's min_lr", allow_zero=True)
+
+
+def _check_decay(gamma: float, kind: str) -> None:
+    if gamma > 1:
+        raise ValueError(f"A {kind} schedule's gamma must be at most 1 (a decay); got {gamma}.")

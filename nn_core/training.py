@@ -30,6 +30,7 @@ from .validation import (
     check_min_samples,
     check_positive_float,
     check_positive_int,
+    check_seed,
 )
 
 STATUSES = ("completed", "diverged", "stopped", "early_stopped")
@@ -147,6 +148,7 @@ def fit(
     Y = net.loss.encode(check_labels(y, net.output, net.n_outputs, n), net.n_outputs, net.dtype)
     if batch_size is not None:
         batch_size = check_positive_int(batch_size, "batch_size")
+    seed = check_seed(seed)
     full_batch = batch_size is None or batch_size >= n
     val = _prepare_validation(net, validation_data)
     stopper = _make_early_stopping(early_stopping, val is not None)
@@ -359,9 +361,11 @@ def _prepare_validation(net: MLP, validation_data):
 
 
 def _check_val_labels(net: MLP, yv: np.ndarray, n: int) -> None:
+    if yv.ndim not in (1, 2) or (yv.ndim == 2 and yv.shape[1] != 1):
+        raise ValueError(f"y_val takes one label per row, shape ({n},); got shape {yv.shape}.")
     if yv.shape[0] != n:
         raise ValueError(f"X_val has {n} rows but y_val has {yv.shape[0]}; they must match.")
-    if not (np.issubdtype(yv.dtype, np.number) or yv.dtype == bool):
+    if yv.dtype.kind not in "biuf":
         raise ValueError("y_val must hold numeric labels.")
     k = 2 if net.output == "sigmoid" else net.n_outputs
     values = np.unique(yv)

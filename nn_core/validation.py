@@ -14,6 +14,15 @@ from numbers import Integral, Real
 import numpy as np
 
 MAX_PARAMETERS = 10_000_000
+#: The largest magnitude a feature value may have. Standardizing squares a
+#: value, and a derived feature (x1^2) squares it again: 1e75 ** 4 = 1e300
+#: still fits a float64 (1.8e308), so every step from a raw value to a trained
+#: net stays finite; larger values are refused with a sentence instead of
+#: turning into "infinite values" the data never had.
+MAX_ABS_VALUE = 1e75
+#: The kinds of array the engine takes as numbers: bool, signed and unsigned integers, floats
+#: (complex numbers, dates and time spans are refused).
+_NUMBER_KINDS = "biuf"
 
 
 def check_features(X, n_features: int | None = None, dtype=np.float64, name: str = "X") -> np.ndarray:
@@ -22,8 +31,8 @@ def check_features(X, n_features: int | None = None, dtype=np.float64, name: str
         arr = np.asarray(X)
     except Exception as exc:  # ragged lists and the like
         raise ValueError(f"{name} could not be read as a table of numbers ({exc}).") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise ValueError(f"{name} must hold numbers only; found values of type {arr.dtype}.")
+    if arr.dtype.kind not in _NUMBER_KINDS:
+        raise ValueError(f"{name} must hold real numbers only; found values of type {_kind_name(arr.dtype)}.")
     if arr.ndim == 1:
         raise ValueError(
             f"{name} must be 2-D, shape (n_samples, n_features); got a 1-D array of {arr.shape[0]} "
@@ -37,6 +46,7 @@ def check_features(X, n_features: int | None = None, dtype=np.float64, name: str
         raise ValueError(f"{name} has no feature columns.")
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(f"expected {n_features} features, got {arr.shape[1]}.")
+    check_magnitude(arr, name, limit=min(MAX_ABS_VALUE, float(np.finfo(dtype).max)))
     arr = np.ascontiguousarray(arr, dtype=dtype)
     if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))
@@ -60,9 +70,9 @@ def check_labels(y, output: str, n_outputs: int, n_samples: int, require_two_cla
     (``require_two_classes=False``).
     """
     arr = np.asarray(y)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+    if arr.dtype.kind not in _NUMBER_KINDS:
         raise ValueError(
-            f"y must hold numbers; found values of type {arr.dtype}. Encode text labels as "
+            f"y must hold real numbers; found values of type {_kind_name(arr.dtype)}. Encode text labels as "
             "integers 0..k-1 first (nn_core.make_dataset does this and keeps the class names)."
         )
     if arr.ndim == 0:
@@ -112,6 +122,61 @@ def check_labels(y, output: str, n_outputs: int, n_samples: int, require_two_cla
     if arr.ndim != 2 or arr.shape[1] != n_outputs:
         raise ValueError(f"A linear output of {n_outputs} unit(s) takes y of shape (n, {n_outputs}); got {arr.shape}.")
     return arr
+
+
+def check_magnitude(arr: np.ndarray, name: str = "X", limit: float = MAX_ABS_VALUE) -> None:
+    """Refuse finite values larger than ``limit`` in size (NaN and infinities are left to other checks)."""
+    if arr.dtype.kind != "f" or arr.size == 0:
+        return
+    with np.errstate(invalid="ignore"):
+        big = np.abs(arr) > limit
+    big &= np.isfinite(arr)
+    if big.any():
+        where = tuple(int(v) for v in np.argwhere(big)[0])
+        place = f"row {where[0]}, column {where[1]}" if len(where) == 2 else f"position {where}"
+        raise ValueError(
+            f"{name} holds {float(arr[where]):.3g} in {place}; values up to {limit:.3g} in size are handled. "
+            "Rescale that column first (for example, measure it in larger units)."
+        )
+
+
+def check_seed(seed, name: str = "seed"):
+    """``None`` or a whole number >= 0, as ``numpy.random.default_rng`` takes it."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, Integral):
+        raise ValueError(f"{name} must be a whole number such as 0 or 42, or None; got {seed!r}.")
+    if seed < 0:
+        raise ValueError(f"{name} must be 0 or more; got {seed}.")
+    return int(seed)
+
+
+def check_names(value, name: str) -> list[str] | str:
+    """A name, or a list of names (``activation="tanh"`` or ``["tanh", "relu"]``)."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{name} must be a name such as 'tanh' or a list of names; got {value!r}.")
+    return list(value)
+
+
+def check_penalties(l2, l1) -> tuple[float, float]:
+    """``l2`` and ``l1`` as finite floats >= 0."""
+    return check_positive_float(l2, "l2", allow_zero=True), check_positive_float(l1, "l1", allow_zero=True)
+
+
+def check_class_names(class_names, n_classes: int) -> list[str] | None:
+    """``None``, or ``n_classes`` distinct names (a sigmoid output has 2 classes)."""
+    if class_names is None:
+        return None
+    if isinstance(class_names, str) or not isinstance(class_names, list | tuple):
+        raise ValueError(f"class_names must be a list of names; got {class_names!r}.")
+    names = [str(c) for c in class_names]
+    if len(names) != n_classes:
+        raise ValueError(f"The net predicts {n_classes} classes, so class_names needs {n_classes} names; got {len(names)}.")
+    if len(set(names)) != len(names):
+        raise ValueError("class_names has a name twice; each class needs its own name.")
+    return names
 
 
 def check_min_samples(n: int, minimum: int = 2) -> None:
@@ -168,6 +233,12 @@ def parse_hidden_sizes(text: str, max_layers: int | None = None) -> tuple[int, .
     if max_layers is not None and len(sizes) > max_layers:
         raise ValueError(f"At most {max_layers} hidden layers; got {len(sizes)}.")
     return tuple(sizes)
+
+
+def _kind_name(dtype: np.dtype) -> str:
+    kind = {"c": "complex numbers", "m": "time spans (timedelta)", "M": "dates (datetime)", "O": "objects",
+            "U": "text", "S": "bytes"}.get(dtype.kind)
+    return f"{kind} ({dtype})" if kind else str(dtype)
 
 
 def _show(v) -> str:

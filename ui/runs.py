@@ -5,8 +5,9 @@ module is tested without a browser. ``ui.state`` keeps the session's runs;
 pages call ``new_run``, ``train`` and ``evaluate``.
 
 The app's per-request bounds (so one visitor cannot take a shared server
-down) are checked here: ``MAX_PARAMETERS`` weights and biases, and
-``MAX_EPOCH_ROWS`` epochs x training rows per training request.
+down) live in ``ui.budgets``; training requests are checked here with them:
+``MAX_PARAMETERS`` weights and biases, ``MAX_EPOCH_ROWS`` epochs x training
+rows, and the cost model's memory and CPU estimate of the request.
 """
 
 from __future__ import annotations
@@ -24,15 +25,14 @@ from nn_core.data import Dataset
 from nn_core.losses import output_for_problem
 from nn_core.validation import parse_hidden_sizes
 
+from .budgets import MAX_EPOCH_ROWS as MAX_EPOCH_ROWS  # re-exported: pages and tests read them here
+from .budgets import MAX_HIDDEN_LAYERS, MAX_PARAMETERS, check_epoch_rows, check_training
+from .budgets import MAX_RUNS as MAX_RUNS
+
 # One server process trains for every visitor at once. One BLAS thread per training keeps
 # sessions from fighting over the cores (with two threads on a busy 2-core machine the
 # large benchmark ran several times slower; see bench/RESULTS.md). Process-wide, set once.
 threadpool_limits(1, user_api="blas")
-
-MAX_PARAMETERS = 1_000_000
-MAX_EPOCH_ROWS = 50_000_000
-MAX_RUNS = 20
-MAX_HIDDEN_LAYERS = 10
 
 ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
 OPTIMIZERS = ("adam", "sgd", "momentum")
@@ -152,14 +152,13 @@ def new_run(run_id: int, dataset: Dataset, data_spec, derived, config: TrainConf
 
 
 def check_budget(run: Run, epochs: int) -> None:
-    """Refuse a training request beyond ``MAX_EPOCH_ROWS`` epochs x rows."""
-    rows = len(run.split[0])
-    if epochs * rows > MAX_EPOCH_ROWS:
-        most = max(1, MAX_EPOCH_ROWS // max(rows, 1))
-        raise ValueError(
-            f"{epochs:,} epochs x {rows:,} training rows is more than this app trains in one go "
-            f"({MAX_EPOCH_ROWS:,}); use at most {most:,} epochs at a time."
-        )
+    """Refuse a training request beyond ``MAX_EPOCH_ROWS`` epochs x rows or the memory and CPU budgets."""
+    cfg, (train_idx, val_idx, _) = run.config, run.split
+    refusal = check_epoch_rows(len(train_idx), epochs) or check_training(
+        run.net.layer_sizes, len(train_idx), epochs, batch_size=cfg.batch_size or None,
+        validation_rows=len(val_idx), optimizer=cfg.optimizer, early_stopping=bool(cfg.patience))
+    if refusal:
+        raise ValueError(refusal)
 
 
 def train(run: Run, epochs: int, on_epoch: Callable[[int, nn_core.History], bool | None] | None = None) -> nn_core.History:

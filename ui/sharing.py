@@ -23,6 +23,7 @@ import nn_core
 from nn_core.data import Dataset
 from nn_core.export import export_python
 
+from .budgets import MODEL_FILE_LIMITS
 from .data_sources import DataSpec, frame_of
 from .runs import Run, TrainConfig, evaluate, held_out_part, new_run
 
@@ -100,7 +101,7 @@ def data_csv(ds: Dataset) -> bytes:
 # ---------------------------------------------------------- model uploads
 def read_model_file(data: bytes) -> nn_core.Model:
     """A validated ``Model`` from an uploaded file's bytes; ``ValueError`` with a sentence otherwise."""
-    model = nn_core.loads(data)
+    model = nn_core.loads(data, **MODEL_FILE_LIMITS)
     if not isinstance(model, nn_core.Model):
         raise ValueError(
             "This file holds a bare network without its preprocessing (feature names, scaling), so the "
