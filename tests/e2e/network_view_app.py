@@ -1,12 +1,13 @@
 """A demo page for the network view's browser test: circles, the default playground net, one view.
 
-Every rerun trains one more epoch when ``?play=1`` is set (so the view gets
-new data without a remount), and writes the last click to the page.
+``?play=1`` trains one epoch per fragment rerun, ten reruns a second, so the
+view gets new data without a remount (the redraw rate is measured on it).
+The last click the view reported is written to the page.
 """
 
 import json
+import time
 
-import numpy as np
 import streamlit as st
 
 from nn_core.datasets import generate
@@ -19,19 +20,37 @@ st.set_page_config(page_title="network view demo", layout="wide")
 if "net" not in st.session_state:
     ds = generate("circles", n=400, noise=0.1, seed=0)
     st.session_state.data = (ds.X[:300], ds.y[:300], ds.X[300:], ds.y[300:])
-    net = MLP([2, 4, 2, 1], activation="tanh", output="sigmoid", seed=0)
-    st.session_state.net = net
+    st.session_state.net = MLP([2, 4, 2, 1], activation="tanh", output="sigmoid", seed=0)
     st.session_state.clicks = []
+    st.session_state.build_ms = []
 net = st.session_state.net
 X_train, y_train, X_test, y_test = st.session_state.data
+playing = st.query_params.get("play") == "1"
+
+
+def train(epochs: int) -> None:
+    fit(net, X_train, y_train, epochs=epochs, learning_rate=0.3, validation_data=(X_test, y_test))
+
+
+def picture() -> None:
+    if playing:
+        train(1)
+    start = time.perf_counter()
+    payload = build_payload(net, X_train, y_train, X_test, y_test, marker_epoch=len(net.history.loss) or None,
+                            off=[(1, 3)], edited_edges=[(1, 0, 1)], edited_biases=[(2, 0)],
+                            epochs_per_second=10.0 if playing else None)
+    st.session_state.build_ms.append(1000 * (time.perf_counter() - start))
+    click = network_view(payload, key="view")
+    if click is not None:
+        st.session_state.clicks.append(click)
+    last = st.session_state.clicks[-1] if st.session_state.clicks else None
+    st.code(json.dumps(last, sort_keys=True), language="json")
+    st.caption(f"clicks: {len(st.session_state.clicks)}")
+
+
 if st.button("Train 20 epochs"):
-    fit(net, X_train, y_train, epochs=20, learning_rate=0.3, validation_data=(X_test, y_test))
-payload = build_payload(net, X_train, y_train, X_test, y_test, marker_epoch=len(net.history.loss) or None,
-                        off=[(1, 3)], edited_edges=[(1, 0, 1)], edited_biases=[(2, 0)],
-                        epochs_per_second=float(np.float64(12.5)))
-click = network_view(payload, key="view")
-if click is not None:
-    st.session_state.clicks.append(click)
-st.code(json.dumps(st.session_state.clicks[-1] if st.session_state.clicks else None, sort_keys=True),
-        language="json")
-st.caption(f"clicks: {len(st.session_state.clicks)}")
+    train(20)
+if playing:
+    st.fragment(run_every=0.1)(picture)()
+else:
+    picture()

@@ -5,6 +5,9 @@ const INSTANCES = new WeakMap();
 
 function statsRecord(ms) {
   const s = (window.__nnViewStats = window.__nnViewStats || { frames: 0, total_ms: 0, max_ms: 0 });
+  const now = performance.now();
+  if (!s.frames) s.first_at = now;
+  s.last_at = now;
   s.frames += 1;
   s.total_ms += ms;
   s.last_ms = ms;
@@ -72,6 +75,10 @@ function redraw(inst) {
   const eps = view.raw.epochs_per_second;
   inst.els.stats.textContent =
     `Epoch ${view.raw.epoch}` + (eps != null ? ` · ${eps.toFixed(1)} epochs/s` : "");
+  // geometry on the elements, so a browser test can aim at a node, an edge or the plane
+  inst.els.net.__layout = inst.layout;
+  inst.els.main.__plot = { margin: inst.plot.m, w: inst.plot.w, h: inst.plot.h,
+                           x_range: view.raw.plane.x_range, y_range: view.raw.plane.y_range };
   return performance.now() - t0;
 }
 

@@ -1,8 +1,8 @@
 // The main plot (a map over the plane with the data points) and the loss chart.
 
 const PLOT_MARGIN = { left: 36, right: 6, top: 6, bottom: 24 };
-const LOSS_SIZE = { width: 320, height: 120 };
-const LOSS_MARGIN = { left: 44, right: 8, top: 8, bottom: 22 };
+const LOSS_SIZE = { width: 320, height: 132 };
+const LOSS_MARGIN = { left: 44, right: 8, top: 20, bottom: 22 };
 
 function niceTicks(lo, hi, count) {
   const raw = (hi - lo) / count;
@@ -176,14 +176,15 @@ function drawLoss(ctx, view, geo, style) {
   ctx.font = "10px sans-serif";
   ctx.textAlign = "right";
   const fmt = (v) => (Math.abs(v) >= 100 || Math.abs(v) < 0.01 ? v.toExponential(1) : v.toPrecision(2));
-  ctx.fillText(fmt(geo.hi), m.left - 4, m.top + 8);
+  ctx.fillText(fmt(geo.hi), m.left - 4, m.top + 4);
   ctx.fillText(loss.logY ? fmt(geo.lo) : "0", m.left - 4, m.top + h);
   ctx.textAlign = "center";
   ctx.fillText(`epoch (1 to ${geo.last})${loss.logY ? ", log loss axis" : ""}`, m.left + w / 2, m.top + h + 14);
+  // the legend sits above the plot area, where no line can cross it
   ctx.textAlign = "left";
-  ctx.fillText("— train", m.left + 6, m.top + 12);
+  ctx.fillText("— train loss", m.left, 10);
   if (loss.test) {
     ctx.fillStyle = "#777";
-    ctx.fillText("- - test", m.left + 56, m.top + 12);
+    ctx.fillText("- - test loss", m.left + 80, 10);
   }
 }
