@@ -19,7 +19,8 @@ from ui.network_view.payload import (
     equal_aspect_size,
 )
 
-ACT = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0)}
+ACT = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0),
+       "linear": lambda z: z, "softmax": lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)}
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +156,22 @@ def test_bad_arguments_say_what_is_wrong(circles, kwargs, message):
     net, Xtr, ytr, _, _ = circles
     with pytest.raises(ValueError, match=message):
         build_payload(net, Xtr, ytr, **kwargs)
+
+
+def test_colour_domains_follow_the_activation_and_the_target():
+    rng = np.random.default_rng(2)
+    X = rng.uniform(-1, 1, (50, 2))
+    soft = MLP([2, 3, 3], activation="relu", output="softmax", seed=0)
+    payload = build_payload(soft, X, rng.integers(0, 3, 50), None, None, (-1.1, 1.1), (-1.1, 1.1),
+                            main_grid=6, node_grid=4)
+    assert payload["kind"] == "multiclass" and len(payload["layers"][2]["full"]) == 3
+    assert all(m["c"] == [0.0, 1.0] for m in payload["layers"][2]["maps"])
+    # relu is unbounded: each map is coloured on [-m, m], m its largest |value| on that neuron's grids
+    hidden = hand_forward(soft, grid_rows((-1.1, 1.1), (-1.1, 1.1), 4, [0, 0], (0, 1)))[1]
+    for u, m in enumerate(payload["layers"][1]["maps"]):
+        assert m["c"][1] == -m["c"][0] >= np.abs(hidden[:, u]).max() - 1e-12 or m["c"] == [-1.0, 1.0]
+    reg = MLP([2, 2, 1], activation="tanh", output="linear", seed=0)
+    y = np.linspace(-3.0, 5.0, 50)
+    payload = build_payload(reg, X, y, main_grid=6, node_grid=4)
+    assert payload["kind"] == "regression" and payload["label_range"] == [-3.0, 5.0]
+    assert payload["layers"][2]["maps"][0]["c"] == [-3.0, 5.0] and payload["layers"][1]["maps"][0]["c"] == [-1.0, 1.0]
