@@ -57,13 +57,13 @@ class Server:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def start_server(log: Path, extra_args: tuple[str, ...] = ()) -> Server:
-    """Start the app on a free port and wait (bounded) until ``/_stcore/health`` answers ``ok``."""
+def start_server(log: Path, extra_args: tuple[str, ...] = (), script: str = "streamlit_app.py") -> Server:
+    """Start ``script`` (the app by default) on a free port; wait (bounded) for ``/_stcore/health``."""
     port = free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
     out = log.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        [sys.executable, "-m", "streamlit", "run", script,
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
          # other people edit the tree while tests run: a file-change prompt must not appear
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra_args],
