@@ -31,8 +31,6 @@ from .validation import (
     check_positive_int,
 )
 
-STATUSES = ("completed", "diverged", "stopped", "early_stopped")
-
 
 @dataclass
 class History:
