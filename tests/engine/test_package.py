@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA_SIDE = {"datasets", "tabular", "article", "cli"}
 MATH_MODULES = [
     "activations", "losses", "initializers", "optimizers", "schedules", "network", "training", "validation",
-    "metrics", "preprocessing", "gradcheck", "explain", "export", "model_io", "features",
+    "metrics", "preprocessing", "gradcheck", "explain", "export", "model_io", "features", "workspace", "stopping",
 ]
 
 
