@@ -205,7 +205,7 @@ class MLP:
     def set_parameters(self, weights: Sequence, biases: Sequence) -> None:
         """Copy ``weights[i]`` ``(h_i, h_{i+1})`` and ``biases[i]`` ``(h_{i+1},)`` into the net.
 
-        Every array is checked (count, shape, finite numbers) before any is
+        Every array is checked (count, shape, numbers) before any is
         copied, so a refused call changes nothing. The values are cast to the
         net's dtype; ``weights`` and ``biases`` stay the same views.
         """
@@ -224,8 +224,6 @@ class MLP:
                     raise ValueError(f"{kind}[{i}] must hold numbers.") from None
                 if value.shape != view.shape:
                     raise ValueError(f"{kind}[{i}] must have shape {view.shape}; got {value.shape}.")
-                if not np.isfinite(value).all():
-                    raise ValueError(f"{kind}[{i}] holds a value that is not a finite number.")
                 checked.append((view, value))
         for view, value in checked:
             np.copyto(view, value)
