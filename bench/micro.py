@@ -123,7 +123,7 @@ def update_profile(task_name: str = "small") -> dict:
             # into a separate array: repeating the product in place would sink it into subnormals
             rows.append((f"backward {i}: {act.name}' and the product", _cpu(lambda i=i, act=act, prev=prev: np.multiply(
                 ws.delta[i - 1], act.derivative(ws.a[i - 1], out=ws.deriv[i - 1]), out=prev))))
-    theta = net._parameter_vector()
+    theta = net._theta
     snapshot, step = theta.copy(), theta.copy()
     rows.append(("snapshot of the parameters", _cpu(lambda: np.copyto(snapshot, theta))))
     rows.append(("SGD update (one vector)", _cpu(lambda: np.subtract(step, task.learning_rate * ws.grad, out=step))))

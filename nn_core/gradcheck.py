@@ -42,11 +42,8 @@ def gradient_check(
     if max_entries is not None:
         max_entries = check_positive_int(max_entries, "max_entries")
     seed = check_seed(seed)
-    ref = net.copy()
-    if ref.dtype != "float64":
-        ref.dtype = "float64"
-        ref.weights = [W.astype(np.float64) for W in ref.weights]
-        ref.biases = [b.astype(np.float64) for b in ref.biases]
+    ref = MLP(net.layer_sizes, net.activations, net.output, init=net.init, seed=net.seed, dtype="float64")
+    ref.set_parameters(net.weights, net.biases)
     X, Y = ref._prepare(X, y)
     ws = Workspace(ref, X.shape[0])
     ws.load(X)
@@ -59,7 +56,7 @@ def gradient_check(
         rng = np.random.default_rng(seed)
         errors = {}
         for name, (param, grad) in analytic.items():
-            flat = param.reshape(-1)
+            flat = param.reshape(-1)  # a view: writing an entry moves that parameter
             idx = np.arange(flat.size)
             if max_entries is not None and flat.size > max_entries:
                 idx = rng.choice(flat.size, size=max_entries, replace=False)

@@ -15,21 +15,12 @@ Shapes, with ``L`` weight layers and ``h_0 = n_inputs, ..., h_L = n_outputs``:
       delta_i = (delta_{i+1} @ W_i.T) * f'(z_i)
 
 The training loop (``training.py``) runs exactly these passes on preallocated
-buffers (``Workspace``): ``_logits`` (the forward pass up to the output's
-``z``), the loss's ``activate_and_value`` (output activation and loss) and
-``gradient``, then ``_backward``. Prediction runs the same ``_logits``. So the
-path a learner reads is the path that trains.
-
-How the code computes it (the bias trick): layer ``i``'s input carries a
-column of ones and its parameters form one block, so each layer is one matrix
-product per direction, the bias included:
-
-      z_{i+1} = [a_i, 1] @ [W_i; b_i]
-      [dL/dW_i; dL/db_i] = [a_i, 1].T @ delta_{i+1}   (the ones sum delta's rows)
-
-All parameters live in one vector (``[W_0, b_0, W_1, b_1, ...]`` flattened):
-``weights[i]`` and ``biases[i]`` are views of it, the block ``[W_i; b_i]`` is
-contiguous, and an optimizer step updates everything in one operation.
+buffers (``workspace.Workspace``): ``_logits`` (the forward pass up to the
+output's ``z``), the loss's ``activate_and_value`` (output activation and
+loss) and ``gradient``, then ``_backward``. Prediction runs the same
+``_logits``. So the path a learner reads is the path that trains. How the
+parameters and buffers sit in memory (one parameter vector, the bias trick)
+is ``workspace.py``'s concern.
 """
 
 from __future__ import annotations
@@ -51,6 +42,7 @@ from .validation import (
     check_penalties,
     check_seed,
 )
+from .workspace import ParameterViews, Workspace, count_parameters, layer_blocks, times_transpose
 
 DTYPES = ("float64", "float32")
 
@@ -109,50 +101,6 @@ class BackwardTrace:
         return iter(self.layers)
 
 
-class Workspace:
-    """Preallocated buffers for one batch size: the forward values and the gradients.
-
-    ``a[i]`` and ``delta[i]`` have shape ``(n, h_{i+1})``; ``grad_W`` and
-    ``grad_b`` have the parameters' shapes. Reusing them avoids allocating
-    new arrays on every training step. A hidden layer's ``z`` is computed in
-    its ``a`` buffer and turned into ``a`` in place (the backward pass needs
-    only ``a``); the output layer's ``z`` is kept in ``logits``.
-
-    ``inputs[i]`` is layer ``i``'s input with the ones column, ``[a_i, 1]`` of
-    shape ``(n, h_i + 1)``: ``x`` (where ``load`` copies the batch) and the
-    hidden ``a[i]`` are views of these without that column. The hidden layers'
-    buffers are column-major (``order="F"``), so such a view is one contiguous
-    block and the elementwise passes run at full speed. ``grad`` is one vector
-    laid out as the net's parameters: ``grad_blocks[i] = [dW_i; db_i]``, and
-    ``grad_W``/``grad_b`` are views of it.
-    """
-
-    def __init__(self, net: MLP, n: int):
-        dt = np.dtype(net.dtype)
-        sizes = net.layer_sizes
-        hidden, n_out = sizes[1:-1], sizes[-1]
-        self.inputs = [np.ones((n, h + 1), dtype=dt, order="F") for h in sizes[:-1]]
-        self.x = self.inputs[0][:, :-1]
-        self.logits = np.empty((n, n_out), dtype=dt)
-        self.a = [ones[:, :-1] for ones in self.inputs[1:]] + [np.empty((n, n_out), dtype=dt)]
-        self.delta = [np.empty((n, h), dtype=dt, order="F") for h in hidden] + [np.empty((n, n_out), dtype=dt)]
-        # f'(z) of one hidden layer at a time: one buffer, viewed at each layer's shape
-        scratch = np.empty(n * max(hidden, default=0), dtype=dt)
-        self.deriv = [scratch[: n * h].reshape((n, h), order="F") for h in hidden]
-        self.grad = np.empty(count_parameters(sizes), dtype=dt)
-        self.grad_blocks = _layer_blocks(self.grad, sizes)
-        self.grad_W = [block[:-1] for block in self.grad_blocks]
-        self.grad_b = [block[-1] for block in self.grad_blocks]
-        # for History: where W_0, b_0, W_1, b_1, ... start in grad, each weight's size, and scratch for |grad|
-        self.segments = np.cumsum([0] + [g.size for W, b in zip(self.grad_W, self.grad_b) for g in (W, b)][:-1])
-        self.weight_sizes = np.array([W.size for W in self.grad_W], dtype=dt)
-        self.grad_abs = np.empty_like(self.grad)
-
-    def load(self, X: np.ndarray) -> None:
-        """Copy the batch ``X`` (``n`` rows) into the first layer's input; the passes read it from there."""
-        np.copyto(self.x, X)
-
-
 class MLP:
     """A fully connected feed-forward network trained by backpropagation.
 
@@ -169,11 +117,12 @@ class MLP:
 
     Attributes
     ----------
-    weights : list of ``(h_i, h_{i+1})`` arrays, the ones the net really uses.
-    biases : list of ``(h_{i+1},)`` arrays.
-        Both are views of one parameter vector: write into them in place
-        (``net.weights[0][...] = W``). An array assigned in their place is
-        copied into a fresh vector at the next forward pass or ``fit``.
+    weights : one ``(h_i, h_{i+1})`` array per layer, the ones the net really uses.
+    biases : one ``(h_{i+1},)`` array per layer.
+        Both are views of one parameter vector (see ``workspace``): write into
+        them in place (``net.weights[0][...] = W``, ``net.biases[1][2] = 0.5``)
+        or set whole arrays with ``set_parameters``. Putting a new array in
+        their place (``net.weights[0] = W``) raises a ``TypeError``.
     history : the ``History`` of every ``fit`` since the last ``reset``.
     """
 
@@ -212,6 +161,8 @@ class MLP:
         self.seed = seed
         self.loss: Loss = loss_for_output(output)
         self._hidden: list[Activation] = [get_activation(a) for a in hidden]
+        self._theta = np.empty(count_parameters(sizes), dtype=self.dtype)  # every parameter, see workspace
+        self._make_views()
         self.reset(seed)
 
     # ------------------------------------------------------------------ setup
@@ -227,7 +178,7 @@ class MLP:
         acts = self.activations + [self.output]
         fans = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
         weights = [initializers.initialize(self.init, acts[i], rng, a, b) for i, (a, b) in enumerate(fans)]
-        self._adopt_parameters(weights, [np.zeros(b) for _, b in fans])
+        self.set_parameters(weights, [np.zeros(b) for _, b in fans])
         from .training import History  # local import: training imports network
 
         self.history = History()
@@ -250,33 +201,55 @@ class MLP:
         """``[W0, b0, W1, b1, ...]``: the arrays the optimizer updates."""
         return [p for pair in zip(self.weights, self.biases) for p in pair]
 
-    def _adopt_parameters(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
-        """Copy ``weights`` and ``biases`` into a new parameter vector and make them its views.
+    @property
+    def weights(self) -> ParameterViews:
+        """``W_i`` of shape ``(h_i, h_{i+1})``, views of the parameter vector (write in place)."""
+        return self._weights
 
-        ``_theta`` is ``[W_0, b_0, W_1, b_1, ...]`` flattened, so ``_blocks[i]``,
-        the ``(h_i + 1, h_{i+1})`` matrix ``[W_i; b_i]`` the forward pass multiplies
-        by, is a contiguous view, and ``weights[i] = _blocks[i][:-1]``, ``biases[i] = _blocks[i][-1]``.
+    @property
+    def biases(self) -> ParameterViews:
+        """``b_i`` of shape ``(h_{i+1},)``, views of the parameter vector (write in place)."""
+        return self._biases
+
+    def set_parameters(self, weights: Sequence, biases: Sequence) -> None:
+        """Copy ``weights[i]`` ``(h_i, h_{i+1})`` and ``biases[i]`` ``(h_{i+1},)`` into the net.
+
+        Every array is checked (count, shape, numbers) before any is
+        copied, so a refused call changes nothing. The values are cast to the
+        net's dtype; ``weights`` and ``biases`` stay the same views.
         """
-        theta = np.empty(count_parameters(self.layer_sizes), dtype=self.dtype)
-        blocks = _layer_blocks(theta, self.layer_sizes)
-        for block, W, b in zip(blocks, weights, biases):
-            block[:-1] = W
-            block[-1] = b
-        self._theta, self._blocks = theta, blocks
-        self.weights = [block[:-1] for block in blocks]
-        self.biases = [block[-1] for block in blocks]
+        weights, biases = list(weights), list(biases)
+        n_layers = len(self._blocks)
+        if len(weights) != n_layers or len(biases) != n_layers:
+            raise ValueError(
+                f"This net has {n_layers} weight layer(s); got {len(weights)} weight and {len(biases)} bias arrays."
+            )
+        checked = []
+        for kind, arrays, views in (("weights", weights, self._weights), ("biases", biases, self._biases)):
+            for i, (value, view) in enumerate(zip(arrays, views)):
+                try:
+                    value = np.asarray(value, dtype=np.float64)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{kind}[{i}] must hold numbers.") from None
+                if value.shape != view.shape:
+                    raise ValueError(f"{kind}[{i}] must have shape {view.shape}; got {value.shape}.")
+                checked.append((view, value))
+        for view, value in checked:
+            np.copyto(view, value)
 
-    def _parameter_vector(self) -> np.ndarray:
-        """The vector every weight and bias is a view of (the optimizer's one array).
+    def _make_views(self) -> None:
+        """Point ``_blocks`` (``[W_i; b_i]``), ``weights`` and ``biases`` into ``_theta``."""
+        self._blocks = layer_blocks(self._theta, self.layer_sizes)
+        self._weights = ParameterViews(block[:-1] for block in self._blocks)
+        self._biases = ParameterViews(block[-1] for block in self._blocks)
 
-        If an array was assigned in place of ``weights[i]`` or ``biases[i]``, or the
-        views were lost to a deep copy or pickling, the current values are gathered
-        into a new vector first.
-        """
-        theta = self._theta
-        if not all(W.base is theta and b.base is theta for W, b in zip(self.weights, self.biases)):
-            self._adopt_parameters(self.weights, self.biases)
-        return self._theta
+    def __getstate__(self) -> dict:
+        # the views are rebuilt from the vector: a copy or a pickle keeps them views of one vector
+        return {k: v for k, v in self.__dict__.items() if k not in ("_blocks", "_weights", "_biases")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._make_views()
 
     def layer_activation(self, i: int) -> Activation:
         """The activation object of weight layer ``i`` (the output's for the last)."""
@@ -295,7 +268,8 @@ class MLP:
         import copy
 
         other = copy.copy(self)
-        other._adopt_parameters(self.weights, self.biases)
+        other._theta = self._theta.copy()
+        other._make_views()
         other.history = copy.deepcopy(self.history)
         other._training = None
         return other
@@ -306,7 +280,6 @@ class MLP:
 
         Layer ``i`` is ``z = [a_i, 1] @ [W_i; b_i]``: the bias rides on the ones column.
         """
-        self._parameter_vector()
         ws.load(X)
         return self._output(ws)
 
@@ -318,8 +291,6 @@ class MLP:
         """The forward pass of the batch loaded in ``ws`` up to the output layer's ``z`` (returned).
 
         Fills the hidden ``ws.a``, each computed as ``z`` and activated in place.
-        Multiplies by ``self._blocks``: callers make sure they are current
-        (``_parameter_vector``).
         """
         blocks = self._blocks
         for i, activation in enumerate(self._hidden):
@@ -357,7 +328,6 @@ class MLP:
         The same products and activations as ``_logits``, with each ``z`` kept apart.
         """
         X = check_features(X, self.n_inputs, self.dtype)
-        self._parameter_vector()
         ws = Workspace(self, X.shape[0])
         ws.load(X)
         layers = []
@@ -369,25 +339,23 @@ class MLP:
 
     # --------------------------------------------------------------- backward
     def _backward(self, ws: Workspace) -> None:
-        """Backpropagate ``ws.delta[-1] = dL/dz_L`` (already set) into ``ws.grad_W``/``ws.grad_b``.
+        """Backpropagate ``ws.delta[-1] = dL/dz_L`` (set by the loss) through every layer.
 
-        Needs ``ws`` filled by the forward pass. Leaves every
-        layer's ``dL/dz`` in ``ws.delta``.
+        Per layer ``i``, from the last to the first, with ``delta = dL/dz_{i+1}``:
+
+            [grad_W_i; grad_b_i] = [a_i, 1].T @ delta      (the ones column sums delta's rows)
+            delta_prev = (delta @ W_i.T) * f'(a_i)          (dL/dz_i, for hidden layers)
+
+        ``f'`` is written in terms of the activation ``a_i`` the forward pass left
+        in ``ws``. The gradients land in ``ws.grad`` (laid out as the parameters),
+        every ``dL/dz`` in ``ws.delta``.
         """
-        for i in range(len(self.weights) - 1, -1, -1):
+        for i in reversed(range(len(self._blocks))):
             delta = ws.delta[i]
-            # [dW_i; db_i] = [a_i, 1].T @ delta: the ones column sums delta over the rows
-            # (np.dot: less overhead than np.matmul for a small, C-ordered result)
-            np.dot(ws.inputs[i].T, delta, out=ws.grad_blocks[i])
+            np.dot(ws.inputs[i].T, delta, out=ws.grad_blocks[i])  # np.dot: less overhead than matmul here
             if i > 0:
-                # delta_(i-1) = (delta @ W_i.T) * f'(z_(i-1)), in the column-major buffer
-                prev = ws.delta[i - 1]
-                if delta.shape[1] == 1:
-                    # one unit: an outer product; np.dot hands it to BLAS, np.matmul does not
-                    np.dot(self.weights[i], delta.T, out=prev.T)
-                else:
-                    np.matmul(delta, self.weights[i].T, out=prev)
-                prev *= self._hidden[i - 1].derivative(ws.a[i - 1], out=ws.deriv[i - 1])
+                delta_prev = times_transpose(delta, self._weights[i], out=ws.delta[i - 1])
+                delta_prev *= self._hidden[i - 1].derivative(ws.a[i - 1], out=ws.deriv[i - 1])
 
     def _penalty(self, l2: float, l1: float) -> float:
         """``0.5 * l2 * sum(W**2) + l1 * sum(|W|)`` over the weights (not the biases)."""
@@ -419,7 +387,6 @@ class MLP:
         return loss
 
     def _prepare(self, X, y) -> tuple[np.ndarray, np.ndarray]:
-        self._parameter_vector()
         X = check_features(X, self.n_inputs, self.dtype)
         y = check_labels(y, self.output, self.n_outputs, X.shape[0], require_two_classes=False)
         return X, self.loss.encode(y, self.n_outputs, self.dtype)
@@ -487,21 +454,6 @@ class MLP:
         from .training import fit
 
         return fit(self, X, y, **kwargs)
-
-
-def count_parameters(layer_sizes: Sequence[int]) -> int:
-    """Weights plus biases of a net with these layer sizes."""
-    return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
-
-
-def _layer_blocks(vector: np.ndarray, layer_sizes: Sequence[int]) -> list[np.ndarray]:
-    """Views of a parameter-shaped ``vector`` as the blocks ``[W_i; b_i]``, each ``(h_i + 1, h_{i+1})``."""
-    blocks, start = [], 0
-    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
-        stop = start + (fan_in + 1) * fan_out
-        blocks.append(vector[start:stop].reshape(fan_in + 1, fan_out))
-        start = stop
-    return blocks
 
 
 def _check_layer_sizes(layer_sizes) -> list[int]:

@@ -33,9 +33,6 @@ class Optimizer:
     def step(self, params: list[np.ndarray], grads: list[np.ndarray], lr: float) -> None:
         raise NotImplementedError
 
-    def same_kind(self, name: str, **hyper) -> bool:
-        return name == self.name
-
 
 class SGD(Optimizer):
     """Plain gradient descent: ``p <- p - lr * g``."""
@@ -65,9 +62,6 @@ class Momentum(Optimizer):
             v *= mu
             v += g
             p -= lr * v
-
-    def same_kind(self, name, **hyper):
-        return name == self.name and hyper.get("momentum") == self.momentum
 
 
 class Adam(Optimizer):

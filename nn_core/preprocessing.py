@@ -38,9 +38,6 @@ class Standardizer:
         X = np.asarray(X, dtype=np.float64)
         return (X - self.mean) / self.scale
 
-    def fit_transform(self, X) -> np.ndarray:
-        return self.fit(X).transform(X)
-
     def inverse_transform(self, Z) -> np.ndarray:
         return np.asarray(Z, dtype=np.float64) * self.scale + self.mean
 

@@ -44,24 +44,39 @@ def torch_loss(logits, y, output):
     return torch.nn.functional.mse_loss(logits, y)
 
 
+def torch_optimizer(name, params, lr, momentum=0.9):
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr)
+    if name == "momentum":
+        return torch.optim.SGD(params, lr=lr, momentum=momentum)
+    return torch.optim.Adam(params, lr=lr)
+
+
 def torch_run(net, X, y, *, optimizer, lr, l2=0.0, l1=0.0, momentum=0.9, batch_size=None,
-              clip_norm=None, step_lr=None, epochs=STEPS):
+              clip_norm=None, step_lr=None, epochs=STEPS, changes=None):
+    """The plain torch loop; ``changes[e]`` (a dict) changes settings before epoch ``e`` (0-based).
+
+    ``lr``, ``l2``, ``l1``, ``batch_size`` and ``clip_norm`` change as a param
+    group's rate does (the optimizer's state stays); ``optimizer`` builds a new one.
+    """
     Ws = [torch.tensor(W, dtype=torch.float64, requires_grad=True) for W in net.weights]
     bs = [torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in net.biases]
     params = [p for pair in zip(Ws, bs) for p in pair]
     Xt = torch.tensor(X, dtype=torch.float64)
     yt = torch.tensor(y, dtype=torch.int64 if net.output != "linear" else torch.float64)
-    if optimizer == "sgd":
-        opt = torch.optim.SGD(params, lr=lr)
-    elif optimizer == "momentum":
-        opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
-    else:
-        opt = torch.optim.Adam(params, lr=lr)
+    opt = torch_optimizer(optimizer, params, lr, momentum)
     sched = torch.optim.lr_scheduler.StepLR(opt, **step_lr) if step_lr else None
     n = X.shape[0]
     bsz = n if batch_size is None else batch_size
     losses, lrs = [], []
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        change = (changes or {}).get(epoch, {})
+        if "optimizer" in change:
+            opt = torch_optimizer(change["optimizer"], params, opt.param_groups[0]["lr"], momentum)
+        if "lr" in change:
+            opt.param_groups[0]["lr"] = change["lr"]
+        l2, l1 = change.get("l2", l2), change.get("l1", l1)
+        bsz, clip_norm = change.get("batch_size", bsz), change.get("clip_norm", clip_norm)
         lrs.append(opt.param_groups[0]["lr"])
         total = 0.0
         for start in range(0, n, bsz):
@@ -171,5 +186,33 @@ def test_continued_adam_run_matches_one_torch_run():
     net = nn_core.MLP([X.shape[1], 6, k], activation="tanh", output="linear", seed=9)
     t_losses, t_params, _ = torch_run(net, X, y, optimizer="adam", lr=0.01)
     net.fit(X, y, epochs=STEPS // 2, learning_rate=0.01, optimizer="adam")
+    h = net.fit(X, y, epochs=STEPS // 2, learning_rate=0.01, optimizer="adam")
+    assert_same_run(net, h, t_losses, t_params)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_settings_changed_between_fits_match_torch_changing_them_mid_run(optimizer):
+    # learning rate, penalties, batch size and clipping steered after 10 epochs: the optimizer
+    # state carries on, as when a torch param group's settings change mid-run
+    X, y, k = problem("softmax", n=13, seed=10)
+    net = nn_core.MLP([X.shape[1], 6, k], activation="tanh", output="softmax", seed=10)
+    first = dict(lr=0.01, l2=0.0, l1=0.0, batch_size=5, clip_norm=None)
+    second = dict(lr=0.05, l2=0.02, l1=0.003, batch_size=4, clip_norm=0.3)
+    t_losses, t_params, t_lrs = torch_run(net, X, y, optimizer=optimizer, lr=first["lr"], batch_size=5,
+                                          changes={STEPS // 2: second})
+    for settings in (first, second):
+        h = net.fit(X, y, epochs=STEPS // 2, learning_rate=settings["lr"], optimizer=optimizer,
+                    l2=settings["l2"], l1=settings["l1"], batch_size=settings["batch_size"],
+                    clip_norm=settings["clip_norm"], shuffle=False)
+    assert h.learning_rate == t_lrs
+    assert_same_run(net, h, t_losses, t_params)
+
+
+def test_another_optimizer_keeps_the_weights_and_starts_a_fresh_state_as_in_torch():
+    X, y, k = problem("sigmoid", seed=11)
+    net = nn_core.MLP([X.shape[1], 6, k], activation="tanh", output="sigmoid", seed=11)
+    t_losses, t_params, _ = torch_run(net, X, y, optimizer="momentum", lr=0.05,
+                                      changes={STEPS // 2: {"optimizer": "adam", "lr": 0.01}})
+    net.fit(X, y, epochs=STEPS // 2, learning_rate=0.05, optimizer="momentum")
     h = net.fit(X, y, epochs=STEPS // 2, learning_rate=0.01, optimizer="adam")
     assert_same_run(net, h, t_losses, t_params)

@@ -284,6 +284,85 @@ def test_early_stopping_object_with_min_delta():
     assert bce(net.predict_proba(Xv), yv) == pytest.approx(h.val_loss[h.best_epoch - 1], rel=1e-10)
 
 
+def noisy_halves(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(40, 2))
+    return X, (X[:, 0] + 0.8 * rng.normal(size=40) > 0).astype(int)
+
+
+def early_stopped_run(splits, patience=5, **changes):
+    """A net trained with early stopping in calls of ``splits`` epochs; ``(net, history, messages)``."""
+    X, y = noisy_halves(0)
+    kwargs = dict(learning_rate=0.01, optimizer="adam", batch_size=8, seed=3, validation_data=noisy_halves(1),
+                  early_stopping=patience) | changes
+    net = nn_core.MLP([2, 16, 1], activation="relu", seed=0)
+    messages = []
+    for epochs in splits:
+        h = net.fit(X, y, epochs=epochs, **kwargs)
+        messages.append(h.message)
+    return net, h, messages
+
+
+@pytest.mark.parametrize("splits", [[50, 50], [1] * 100, [13, 37, 50], [9, 1, 1, 89]])
+def test_continuing_with_early_stopping_equals_one_long_fit(splits):
+    one, h1, _ = early_stopped_run([100])
+    assert h1.status == "early_stopped" and 5 < len(h1.loss) < 100  # it stops, and not at once
+    best = int(np.argmin(h1.val_loss))
+    assert h1.best_epoch == best + 1 and len(h1.loss) == best + 1 + 5
+    net, h, messages = early_stopped_run(splits)
+    assert history_numbers(h) == history_numbers(h1)  # same losses, same stop epoch, same best epoch
+    assert params_equal(net.parameters, one.parameters)  # the same restored best weights
+    assert h.message == h1.message
+    if len(splits) > 2:  # some call ended on the best weights before the stop, and the next went on from the reached ones
+        assert any(m.startswith("Restored the weights of epoch") for m in messages)
+
+
+def test_a_call_that_ends_on_the_best_weights_shows_them():
+    X, y = noisy_halves(0)
+    Xv, yv = noisy_halves(1)
+    net, h, _ = early_stopped_run([11])  # one epoch past the best of a 14-epoch run, before the stop
+    assert h.status == "completed" and h.best_epoch < 11
+    assert bce(net.predict_proba(Xv), yv) == pytest.approx(min(h.val_loss), rel=1e-10)
+
+
+def test_after_the_stop_further_calls_train_nothing_until_the_patience_is_raised():
+    stopped, h, _ = early_stopped_run([100])
+    n_epochs, best = len(h.loss), [p.copy() for p in stopped.parameters]
+    X, y = noisy_halves(0)
+    kwargs = dict(learning_rate=0.01, optimizer="adam", batch_size=8, validation_data=noisy_halves(1))
+    h = stopped.fit(X, y, epochs=10, early_stopping=5, **kwargs)
+    assert h.status == "early_stopped" and len(h.loss) == n_epochs and params_equal(stopped.parameters, best)
+    # a larger patience keeps the record: it trains on from the best weights and waits 20 epochs in all
+    h = stopped.fit(X, y, epochs=100, early_stopping=20, **kwargs)
+    assert len(h.loss) > n_epochs
+    if h.status == "early_stopped":
+        assert len(h.loss) == h.best_epoch + 20
+
+
+def test_other_validation_data_starts_early_stopping_afresh():
+    X, y = noisy_halves(0)
+    net, h, _ = early_stopped_run([100])
+    n_epochs = len(h.loss)
+    h = net.fit(X, y, epochs=3, learning_rate=0.01, optimizer="adam", validation_data=noisy_halves(2),
+                early_stopping=5)
+    assert h.status == "completed" and len(h.loss) == n_epochs + 3  # the old record had run out
+    assert h.best_epoch == n_epochs + 1 + int(np.argmin(h.val_loss[n_epochs:]))  # best of the new data only
+
+
+def test_weights_changed_between_calls_are_trained_on():
+    X, y = noisy_halves(0)
+    net, h, _ = early_stopped_run([11])
+    assert h.message.startswith("Restored")  # the call ended on the best weights
+    net.weights[0][0, 0] = 3.0  # a learner's edit, in place
+    edited = [p.copy() for p in net.parameters]
+    ref = nn_core.MLP([2, 16, 1], activation="relu", seed=0)
+    ref.set_parameters(edited[0::2], edited[1::2])
+    for model in (net, ref):  # one update of full-batch SGD, from the edited weights in both
+        model._training = None
+        model.fit(X, y, epochs=1, learning_rate=0.01)
+    assert params_equal(net.parameters, ref.parameters)
+
+
 def test_validation_metric_r2_for_regression():
     X, y = regression(n=30, seed=4)
     Xv, yv = regression(n=10, seed=5)
@@ -448,6 +527,41 @@ def test_writing_into_weights_changes_predictions():
     assert not np.allclose(before, expected)
     net.weights[1][0, 0] += 1.0
     assert not np.allclose(net.predict_proba(X), expected)
+
+
+def test_set_parameters_copies_into_the_live_views():
+    net = nn_core.MLP([2, 2, 1], activation="tanh", output="sigmoid", seed=0, dtype="float32")
+    views = (net.weights[0], net.biases[1])
+    W = [[[0.5, -1.0], [0.25, 2.0]], [[1.5], [-0.5]]]
+    b = [[0.1, -0.2], [0.3]]
+    net.set_parameters(W, b)
+    assert net.weights[0] is views[0] and net.biases[1] is views[1]  # the same views, new values
+    X = np.array([[1.0, 2.0], [-1.0, 0.5]])
+    expected = 1 / (1 + np.exp(-(np.tanh(X @ np.array(W[0]) + b[0]) @ np.array(W[1]) + b[1][0])))
+    np.testing.assert_allclose(net.predict_proba(X), expected[:, 0], rtol=1e-6)
+    before = [p.copy() for p in net.parameters]
+    with pytest.raises(ValueError, match=r"weights\[1\] must have shape \(2, 1\); got \(1, 2\)"):
+        net.set_parameters([W[0], [[1.5, -0.5]]], b)
+    with pytest.raises(ValueError, match="2 weight layer"):
+        net.set_parameters(W[:1], b)
+    assert params_equal(net.parameters, before)  # a refused call changes nothing
+    with pytest.raises(TypeError, match="set_parameters"):
+        net.weights[0] = np.zeros((2, 2))  # a new array in a view's place would be silently unused
+
+
+def test_copies_and_pickles_keep_the_weights_views_of_one_vector():
+    import copy
+    import pickle
+
+    net = nn_core.MLP([2, 3, 1], seed=0)
+    X = np.array([[1.0, 2.0]])
+    for other in (net.copy(), copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        other.weights[0][0, 0] += 1.0  # moves the copy's predictions, not the original's
+        assert other.predict_proba(X)[0] != net.predict_proba(X)[0]
+        other.fit(np.array([[0.0, 1.0], [1.0, 0.0]]), [0, 1], epochs=2, learning_rate=0.1)
+        W, b = other.weights, other.biases  # trained, and still the arrays the net computes with
+        expected = 1 / (1 + np.exp(-(np.tanh(X @ W[0] + b[0]) @ W[1] + b[1])))
+        np.testing.assert_allclose(other.predict_proba(X), expected[:, 0], rtol=1e-14)
 
 
 def test_repr_names_the_architecture():
