@@ -9,7 +9,7 @@ import json
 import time
 
 import streamlit as st
-from nn_core.datasets import generate
+from nn_core.data import generate
 
 from nn_core.network import MLP
 from nn_core.training import fit

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from nn_core.datasets import generate
+from nn_core.data import generate
 
 from nn_core.network import MLP
 from nn_core.training import fit
