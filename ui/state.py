@@ -1,4 +1,5 @@
-"""The one owner of ``st.session_state``: every key the app uses is named here.
+"""The one owner of ``st.session_state``: every key the app uses is named here (the widgets' in ``ui.keys``,
+re-exported here, so pages write ``state.HIDDEN``).
 
 Two kinds of keys:
 

@@ -75,7 +75,7 @@ def test_derived_inputs_are_named(moons):
 def test_neuron_maps_equal_net_trace_on_the_grid(moons):
     maps = inside.neuron_maps(moons, 0, 1, resolution=12)
     assert [m.layer for m in maps.layers] == [0, 1, 2, 3]
-    assert maps.n_maps == 2 + 5 + 3 + 1  # one map per unit
+    assert sum(len(m.units) for m in maps.layers) == 2 + 5 + 3 + 1  # one map per unit
     xs, ys, rows = inside.plane_rows(moons, 0, 1, 12)
     trace = moons.net.trace(moons.model.transform(rows))
     for lm in maps.layers[1:]:

@@ -128,3 +128,26 @@ def test_numbers_are_clamped_to_the_widgets_ranges(query, expected):
     session, notes = opened(query)
     assert session == {**DEFAULTS_THEN, **expected}
     assert {n.param for n in notes} == set(params_of(query)) - {"generator"}
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("lr", 0.05, 0.03),  # |ln 0.05 - ln 0.03| = 0.51 < |ln 0.1 - ln 0.05| = 0.69
+    ("lr", 0.0, 0.00001),
+    ("l2", 0.0, 0.0),
+    ("l1", 0.002, 0.003),
+    ("epochs", "abc", 300),
+    ("epochs", 10**9, 100_000),
+    ("val", 0.9, 0.5),
+    ("activation", "swish", "tanh"),
+    ("hidden", "8, eight", "8, eight"),  # the text box shows it; Train refuses it with a sentence
+])
+def test_snap_puts_a_value_onto_what_its_widget_offers(name, value, expected):
+    assert settings.snap(name, value) == expected
+
+
+def test_every_settings_key_of_the_pages_is_a_row():
+    from ui import keys
+
+    names = [getattr(keys, n) for n in dir(keys) if n.isupper() and isinstance(getattr(keys, n), str)]
+    setting_keys = [name for name in names if name in settings.BY_NAME]
+    assert sorted(setting_keys) == sorted(settings.BY_NAME)
