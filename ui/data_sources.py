@@ -1,9 +1,9 @@
 """Where the active data set comes from: a bundled file, a generator, or an upload.
 
-A ``DataSpec`` says which, with every parameter; ``load`` turns it into a
-``Dataset``. Bundled files and generated sets are pure functions of their
-arguments, so they go through ``st.cache_data`` (shared by every visitor,
-bounded). An upload is one visitor's own: it is parsed once and kept in that
+A ``DataSpec`` (``ui.settings``: one field per data setting) says which,
+with every parameter; ``load`` turns it into a ``Dataset``. Bundled files
+and generated sets are pure functions of their arguments, so they go
+through ``st.cache_data`` (shared by every visitor, bounded). An upload is one visitor's own: it is parsed once and kept in that
 visitor's session only (``ui.state``), never in a shared cache.
 """
 
@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from nn_core.data import (
-    BUNDLED,
     Dataset,
     LoadReport,
     generate,
@@ -24,38 +23,20 @@ from nn_core.data import (
     make_dataset,
 )
 
+from .settings import DataSpec
+
 SOURCES = ("bundled", "generated", "upload")
 SOURCE_LABELS = {"bundled": "Bundled data set", "generated": "Generated 2-D data", "upload": "Upload a CSV"}
-PROBLEM_CHOICES = ("auto", "binary", "multiclass", "regression")
 
 
-@dataclass(frozen=True)
-class DataSpec:
-    """Everything that decides the active data set (and can travel in a link, except uploads)."""
+@dataclass
+class Upload:
+    """A visitor's parsed CSV: its identity (name and size), its bytes, the cleaned table and the loader's report."""
 
-    source: str = "bundled"
-    bundled: str = "diabetes"
-    generator: str = "moons"
-    n: int = 400
-    noise: float = 0.2
-    seed: int = 0
-    classes: int = 2
-    derived: tuple[str, ...] = ()
-    upload_id: str = ""  # the uploaded file's name and size; uploads cannot travel in a link
-    target: str = ""
-    features: tuple[str, ...] = ()
-    problem: str = "auto"
-    missing: str = "drop"
-    one_hot: tuple[str, ...] = ()
-
-    @property
-    def title(self) -> str:
-        if self.source == "bundled":
-            return BUNDLED[self.bundled].label if self.bundled in BUNDLED else self.bundled
-        if self.source == "generated":
-            extra = f", {self.classes} classes" if self.classes != 2 else ""
-            return f"{self.generator} (n={self.n}, noise={self.noise:g}, seed={self.seed}{extra})"
-        return f"Uploaded file {self.upload_id.rsplit(' (', 1)[0]}"
+    id: str
+    data: bytes
+    frame: pd.DataFrame
+    report: LoadReport
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .data_sources import DataSpec
-from .runs import Run, TrainConfig, new_run, train
+from .runs import Run, new_run, train
+from .settings import DataSpec, TrainConfig
 
 _BASE = TrainConfig(hidden=(), activation="tanh", optimizer="adam", learning_rate=0.03, epochs=300,
                     val_fraction=0.0, test_fraction=0.3, seed=0)

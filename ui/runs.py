@@ -12,9 +12,8 @@ rows, and the cost model's memory and CPU estimate of the request.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -28,40 +27,13 @@ from nn_core.validation import parse_hidden_sizes
 from .budgets import MAX_EPOCH_ROWS as MAX_EPOCH_ROWS  # re-exported: pages and tests read them here
 from .budgets import MAX_HIDDEN_LAYERS, MAX_PARAMETERS, check_epoch_rows, check_training
 from .budgets import MAX_RUNS as MAX_RUNS
+from .settings import TrainConfig
 
 # One server process trains for every visitor at once. One BLAS thread per training keeps
 # sessions from fighting over the cores (with two threads on a busy 2-core machine the
 # large benchmark ran several times slower; see bench/RESULTS.md). Process-wide, set once.
 threadpool_limits(1, user_api="blas")
 
-ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "linear")
-OPTIMIZERS = ("adam", "sgd", "momentum")
-SCHEDULES = ("constant", "step", "exponential", "cosine")
-INITS = ("auto", "glorot", "he", "normal", "zeros")
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Every training setting of a run, as the Train page shows them."""
-
-    hidden: tuple[int, ...] = (8, 8)
-    activation: str = "tanh"
-    optimizer: str = "adam"
-    learning_rate: float = 0.03
-    epochs: int = 300
-    batch_size: int = 0  # 0 = full batch
-    l2: float = 0.0
-    l1: float = 0.0
-    schedule: str = "constant"
-    val_fraction: float = 0.2
-    test_fraction: float = 0.2
-    patience: int = 0  # 0 = no early stopping
-    seed: int = 0
-    init: str = "auto"
-
-    @property
-    def hidden_text(self) -> str:
-        return ", ".join(str(h) for h in self.hidden)
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -78,13 +50,12 @@ class Run:
 
     id: int
     config: TrainConfig
-    data_spec: object  # the ui.data_sources.DataSpec it was trained on
+    data_spec: object  # the ui.settings.DataSpec it was trained on
     dataset: Dataset
     derived: tuple[str, ...]
     split: tuple[np.ndarray, np.ndarray, np.ndarray]  # row indices: train, validation, test
     model: nn_core.Model
     pinned: bool = False
-    created: float = field(default_factory=time.time)
     _metrics: dict | None = None
     _metrics_epoch: int = -1
 

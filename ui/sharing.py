@@ -24,8 +24,9 @@ from nn_core.data import Dataset
 from nn_core.export import export_python
 
 from .budgets import MODEL_FILE_LIMITS
-from .data_sources import DataSpec, frame_of
-from .runs import Run, TrainConfig, evaluate, held_out_part, new_run
+from .data_sources import frame_of
+from .runs import Run, evaluate, held_out_part, new_run
+from .settings import DataSpec, TrainConfig
 
 #: Pages a link may open: ``{url path: title}``, the default first (the app's root, Explore data).
 #: The page files live in ``views/``, not ``pages/``: a folder named ``pages/`` beside the entry

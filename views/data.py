@@ -14,7 +14,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from nn_core.data import BUNDLED, GENERATORS
 from nn_core.features import DERIVED_FEATURES, derived_names
-from ui import data_sources, display, explore, state
+from ui import data_sources, display, explore, settings, state
 from ui.charts import explore as charts
 
 
@@ -55,13 +55,13 @@ elif source == "generated":
     st.caption(GENERATORS[gen].description)
     on_generator()  # a shared link may ask for moons with 3 classes
     cols = st.columns(4 if GENERATORS[gen].supports_classes else 3)
-    cols[0].slider("Points", *state.RANGES[state.N_POINTS], step=10, **keep(state.N_POINTS))
-    cols[1].slider("Noise", *state.RANGES[state.NOISE], step=0.05,
+    cols[0].slider("Points", *settings.RANGES[state.N_POINTS], step=10, **keep(state.N_POINTS))
+    cols[1].slider("Noise", *settings.RANGES[state.NOISE], step=0.05,
                    help="How much the classes overlap (0 = a clean pattern).", **keep(state.NOISE))
-    cols[2].number_input("Seed", *state.RANGES[state.DATA_SEED], step=1, help="Same seed, same points.",
+    cols[2].number_input("Seed", *settings.RANGES[state.DATA_SEED], step=1, help="Same seed, same points.",
                          **keep(state.DATA_SEED))
     if GENERATORS[gen].supports_classes:
-        cols[3].slider("Classes", *state.RANGES[state.CLASSES], **keep(state.CLASSES))
+        cols[3].slider("Classes", *settings.RANGES[state.CLASSES], **keep(state.CLASSES))
 else:
     st.file_uploader("CSV file", key=state.UPLOAD_FILE, on_change=on_upload,
                      max_upload_size=50, help="Comma, semicolon, tab or pipe separated; up to 200,000 rows.")
@@ -98,7 +98,7 @@ if ds is not None and ds.n_features >= 2:
                      format_func=lambda d: derived_names(ds.feature_names, [d])[0], **keep(state.DERIVED))
     left.caption("A network's first layer draws straight lines through its inputs: with x1² and x2² as extra "
                  "inputs, a circle becomes a straight line, so the circles set is separable without a hidden layer.")
-right.selectbox("Problem type", data_sources.PROBLEM_CHOICES, **keep(state.PROBLEM),
+right.selectbox("Problem type", settings.PROBLEMS, **keep(state.PROBLEM),
                 format_func=lambda p: "auto (inferred from the target)" if p == "auto" else explore.PROBLEM_LABELS[p])
 
 state.sync_dataset()

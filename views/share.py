@@ -10,9 +10,9 @@ import streamlit as st
 
 from ui import display, sharing, state
 from ui.charts import compare
-from ui.data_sources import DataSpec
 from ui.explore import escape_markdown
-from ui.runs import MAX_RUNS, TrainConfig
+from ui.runs import MAX_RUNS
+from ui.settings import DataSpec, TrainConfig
 
 
 def activate() -> None:

@@ -3,7 +3,7 @@ with the real numbers the engine computes, and the step one SGD update would tak
 
 import streamlit as st
 
-from ui import guards, inside, state
+from ui import guards, state, step_by_step
 from ui.whatif import row_caption
 
 st.title("One example, step by step")
@@ -26,17 +26,17 @@ if source == "row":
     row = st.number_input(f"Row (0 to {ds.n_samples - 1})", 0, ds.n_samples - 1, step=1, key=state.STEP_ROW,
                           persist_state="session")
     st.text(row_caption(run, int(row)))
-    step = inside.row_example(run, int(row))
+    step = step_by_step.row_example(run, int(row))
 elif ds.problem_type == "regression":
     target = st.number_input("Target value to compare with", value=float(ds.y[run.split[0]].mean()),
                              key=state.STEP_TARGET)
-    step = inside.point_example(run, point, target)
+    step = step_by_step.point_example(run, point, target)
 else:
     classes = list(range(ds.n_classes))
     state.fit_choice(state.STEP_CLASS, classes, 0)
     label = st.selectbox("Label to compare with", classes, format_func=ds.class_names.__getitem__,
                          key=state.STEP_CLASS)
-    step = inside.point_example(run, point, label)
+    step = step_by_step.point_example(run, point, label)
 
 
 
@@ -49,26 +49,26 @@ def show(frame, index: bool = False) -> None:
 # ------------------------------------------------------------------ inputs
 st.subheader("1. The inputs")
 st.markdown("The net sees each input standardized with the training rows' mean and standard deviation.")
-show(inside.input_table(step))
+show(step_by_step.input_table(step))
 
-latex = inside.single_neuron_latex(step)
+latex = step_by_step.single_neuron_latex(step)
 if latex is not None:
     st.subheader("The single neuron, as in the article")
     st.markdown("With no hidden layer the net is one neuron. Here is everything it does for this "
                 "example, with the numbers substituted (symbols below the formulas).")
     for line in latex:
         st.latex(line)
-    st.dataframe(inside.symbol_legend(step), hide_index=True)
+    st.dataframe(step_by_step.symbol_legend(step), hide_index=True)
 
 # ------------------------------------------------------------------ forward
 st.subheader("2. Forward pass")
 st.latex(r"z_j = \sum_k w_{kj}\, a_k + b_j \qquad a_j = f(z_j)")
 for layer in step.layers:
     st.markdown(f"**{layer.title}**: activation `{layer.activation}`")
-    show(inside.forward_table(layer))
+    show(step_by_step.forward_table(layer))
     with st.expander(f"{layer.title}: its weights w (rows: from, columns: to)"):
-        show(inside.matrix_table(layer.W, layer.in_names, layer.out_names), index=True)
-st.text(inside.prediction_text(run, step))
+        show(step_by_step.matrix_table(layer.W, layer.in_names, layer.out_names), index=True)
+st.text(step_by_step.prediction_text(run, step))
 
 # ------------------------------------------------------------------ loss
 st.subheader("3. The loss")
@@ -93,12 +93,12 @@ st.markdown(f"From the output back to the inputs. The last column is the step on
             f"this example alone would take, with the run's learning rate lr = {step.learning_rate:g}.")
 for layer in reversed(step.layers):
     st.markdown(f"**{layer.title}**")
-    show(inside.backward_table(layer, step.learning_rate))
+    show(step_by_step.backward_table(layer, step.learning_rate))
     with st.expander(f"{layer.title}: dL/dw and the SGD step -lr·dL/dw (rows: from, columns: to)"):
         st.caption("dL/dw")
-        show(inside.matrix_table(layer.dW, layer.in_names, layer.out_names), index=True)
+        show(step_by_step.matrix_table(layer.dW, layer.in_names, layer.out_names), index=True)
         st.caption(f"-lr·dL/dw, with lr = {step.learning_rate:g}")
-        show(inside.matrix_table(-step.learning_rate * layer.dW, layer.in_names, layer.out_names), index=True)
+        show(step_by_step.matrix_table(-step.learning_rate * layer.dW, layer.in_names, layer.out_names), index=True)
 if run.config.optimizer != "sgd":
     st.caption(f"This run trains with {run.config.optimizer} on many rows at once: its gradient is the mean "
                "of such per-example gradients, and the optimizer rescales each step from the gradient's "

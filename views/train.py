@@ -3,7 +3,7 @@
 import streamlit as st
 
 from nn_core.network import count_parameters
-from ui import display, presets, state
+from ui import display, presets, settings, state
 from ui import runs as run_ops
 from ui.boundary import held_note
 from ui.charts import training as charts
@@ -18,7 +18,7 @@ if dataset is None:
     st.stop()
 
 # ----------------------------------------------------------------- settings
-presets.fit_settings()
+state.fit_train_settings()
 state.fit_choice(state.TRAIN_PRESET, presets.PRESET_NAMES, presets.PRESET_NAMES[0])
 pick, apply_col = st.columns([4, 1], vertical_alignment="bottom")
 preset_name = pick.selectbox("Preset", presets.PRESET_NAMES, key=state.TRAIN_PRESET, persist_state="session")
@@ -31,31 +31,31 @@ with net_col:
     st.text_input("Hidden layers", key=state.HIDDEN, persist_state="session",
                   help="Neurons per hidden layer, comma-separated, like `8, 8`. Empty or `0`: no hidden "
                        "layer, a single neuron (logistic or linear regression).")
-    st.selectbox("Activation (hidden layers)", run_ops.ACTIVATIONS, key=state.ACTIVATION, persist_state="session")
+    st.selectbox("Activation (hidden layers)", settings.ACTIVATIONS, key=state.ACTIVATION, persist_state="session")
     st.markdown(f"**Output:** {output_label(dataset.problem_type)}",
                 help="Set by the problem type of the data: it is what makes the loss a likelihood.")
 with opt_col:
-    st.selectbox("Optimizer", run_ops.OPTIMIZERS, key=state.OPTIMIZER, persist_state="session")
-    st.select_slider("Learning rate", presets.LEARNING_RATES, format_func="{:g}".format, key=state.LEARNING_RATE,
+    st.selectbox("Optimizer", settings.OPTIMIZERS, key=state.OPTIMIZER, persist_state="session")
+    st.select_slider("Learning rate", settings.LEARNING_RATES, format_func="{:g}".format, key=state.LEARNING_RATE,
                      persist_state="session")
-    st.selectbox("Learning-rate schedule", run_ops.SCHEDULES, key=state.SCHEDULE, persist_state="session")
+    st.selectbox("Learning-rate schedule", settings.SCHEDULES, key=state.SCHEDULE, persist_state="session")
 with fit_col:
-    st.number_input("Epochs", 1, presets.MAX_EPOCHS, step=50, key=state.EPOCHS, persist_state="session",
+    st.number_input("Epochs", *settings.RANGES[state.EPOCHS], step=50, key=state.EPOCHS, persist_state="session",
                     help="Passes over the training rows. Continue adds this many to the active run.")
-    st.number_input("Batch size (0 = full batch)", 0, 1_000_000, step=16, key=state.BATCH_SIZE,
+    st.number_input("Batch size (0 = full batch)", *settings.RANGES[state.BATCH_SIZE], step=16, key=state.BATCH_SIZE,
                     persist_state="session")
-    st.number_input("Early-stopping patience (0 = off)", 0, 10_000, step=5, key=state.PATIENCE,
+    st.number_input("Early-stopping patience (0 = off)", *settings.RANGES[state.PATIENCE], step=5, key=state.PATIENCE,
                     persist_state="session", help="Stop when the validation loss has not improved for "
                     "this many epochs, and keep the best epoch's weights.")
 with reg_col:
-    st.select_slider("L2 penalty", presets.PENALTIES, format_func="{:g}".format, key=state.L2, persist_state="session")
-    st.select_slider("L1 penalty", presets.PENALTIES, format_func="{:g}".format, key=state.L1, persist_state="session")
+    st.select_slider("L2 penalty", settings.PENALTIES, format_func="{:g}".format, key=state.L2, persist_state="session")
+    st.select_slider("L1 penalty", settings.PENALTIES, format_func="{:g}".format, key=state.L1, persist_state="session")
     val_col, test_col = st.columns(2)
-    val_col.slider("Validation", *presets.SPLIT_RANGE, step=0.05, key=state.VAL_FRACTION, persist_state="session")
-    test_col.slider("Test", *presets.SPLIT_RANGE, step=0.05, key=state.TEST_FRACTION, persist_state="session")
+    val_col.slider("Validation", *settings.RANGES[state.VAL_FRACTION], step=0.05, key=state.VAL_FRACTION, persist_state="session")
+    test_col.slider("Test", *settings.RANGES[state.TEST_FRACTION], step=0.05, key=state.TEST_FRACTION, persist_state="session")
     seed_col, init_col = st.columns(2)
-    seed_col.number_input("Seed", 0, 2**31 - 1, key=state.TRAIN_SEED, persist_state="session")
-    init_col.selectbox("Init", run_ops.INITS, key=state.INIT, persist_state="session")
+    seed_col.number_input("Seed", *settings.RANGES[state.TRAIN_SEED], key=state.TRAIN_SEED, persist_state="session")
+    init_col.selectbox("Init", settings.INITS, key=state.INIT, persist_state="session")
 
 try:
     config = state.train_config()

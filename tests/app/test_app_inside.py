@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core import data as datasets
 from tests.conftest import APP
-from ui import inside, runs, state
+from ui import runs, state, step_by_step
 
 INSIDE = "views/inside.py"
 STEP = "views/step_by_step.py"
@@ -145,23 +145,23 @@ def test_step_by_step_tables_equal_the_engine():
     np.testing.assert_allclose(inputs["x = (value - mean) / std"], x[0], rtol=1e-12)
     start = 0
     for lt in trace.layers:  # forward tables in layer order
-        start, table = frame_with(at, inside.Z_COL, start)
-        np.testing.assert_allclose(table[inside.Z_COL], lt.z[0], rtol=1e-12)
-        np.testing.assert_allclose(table[inside.A_COL], lt.a[0], rtol=1e-12)
+        start, table = frame_with(at, step_by_step.Z_COL, start)
+        np.testing.assert_allclose(table[step_by_step.Z_COL], lt.z[0], rtol=1e-12)
+        np.testing.assert_allclose(table[step_by_step.A_COL], lt.a[0], rtol=1e-12)
         start += 1
-    step = inside.row_example(run, 9)
-    _, out_back = frame_with(at, inside.DZ_COL)  # the backward pass starts at the output
-    assert out_back[inside.DZ_COL].tolist() == pytest.approx([trace.layers[-1].a[0, 0] - run.dataset.y[9]])
+    step = step_by_step.row_example(run, 9)
+    _, out_back = frame_with(at, step_by_step.DZ_COL)  # the backward pass starts at the output
+    assert out_back[step_by_step.DZ_COL].tolist() == pytest.approx([trace.layers[-1].a[0, 0] - run.dataset.y[9]])
     assert at.metric[0].value == f"{step.loss:.6g}"
     # every backward table, from the output down, equals nn_core's backward_trace on this row:
     # dL/dz and dL/db per unit, then the dL/dw matrix and the SGD step -lr * dL/dw
     bt = run.net.backward_trace(x, run.dataset.y[9:10], l2=run.config.l2, l1=run.config.l1)
     lr = run.config.learning_rate
     frames = [df.value for df in at.dataframe]
-    k = next(i for i, f in enumerate(frames) if inside.DZ_COL in f.columns)
+    k = next(i for i, f in enumerate(frames) if step_by_step.DZ_COL in f.columns)
     for g in reversed(bt.layers):
         table, dW, step_W = frames[k], frames[k + 1], frames[k + 2]
-        np.testing.assert_allclose(table[inside.DZ_COL], g.dz[0], rtol=1e-12)
+        np.testing.assert_allclose(table[step_by_step.DZ_COL], g.dz[0], rtol=1e-12)
         np.testing.assert_allclose(table["dL/db"], g.db, rtol=1e-12)
         np.testing.assert_allclose(table["step for b: -lr·dL/db"], -lr * g.db, rtol=1e-12)
         np.testing.assert_allclose(dW.to_numpy(dtype=float), g.dW, rtol=1e-12)
@@ -179,7 +179,7 @@ def test_step_by_step_single_neuron_and_what_if_point():
     at.radio(key=state.STEP_SOURCE).set_value("whatif").run()
     at.selectbox(key=state.STEP_CLASS).set_value(1).run()
     assert not at.exception
-    step = inside.point_example(run, {0: 0.5, 1: -0.25}, 1)
+    step = step_by_step.point_example(run, {0: 0.5, 1: -0.25}, 1)
     assert at.metric[0].value == f"{step.loss:.6g}"
 
 
@@ -196,6 +196,6 @@ def test_pages_for_regression_and_multiclass(name):
     assert not at.exception and at.success
     at.switch_page(STEP).run()
     assert not at.exception
-    first, hidden = frame_with(at, inside.Z_COL)
-    _, out = frame_with(at, inside.Z_COL, first + 1)
+    first, hidden = frame_with(at, step_by_step.Z_COL)
+    _, out = frame_with(at, step_by_step.Z_COL, first + 1)
     assert len(hidden) == 4 and len(out) == run.net.n_outputs

@@ -8,7 +8,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-from ui import sharing, state
+from ui import settings, sharing, state
 
 SHARE = "views/share.py"
 TRAIN = "views/train.py"
@@ -91,7 +91,7 @@ def test_a_tampered_link_opens_and_falls_back_sensibly():
     assert not at.exception, at.exception
     assert ss(at, state.N_POINTS) == 10_000  # clamped to the slider's range
     assert ss(at, state.ACTIVATION) == "tanh" and ss(at, state.OPTIMIZER) == "adam"  # unknown: default
-    assert ss(at, state.NOISE) == state.SETTINGS[state.NOISE]
+    assert ss(at, state.NOISE) == settings.DEFAULTS[state.NOISE]
     assert ss(at, state.CLASSES) == 2 and ss(at, state.HIDDEN) == "8, 8" and ss(at, state.DERIVED) == []
     assert ss(at, state.EPOCHS) == 1 and ss(at, state.VAL_FRACTION) == 0.5 and ss(at, state.TRAIN_SEED) == 0
     assert at.query_params["n"] == "10000" and at.query_params["activation"] == "tanh"

@@ -3,7 +3,7 @@
 
 import pytest
 
-from ui import presets, state
+from ui import presets, settings, state
 from ui.runs import evaluate, held_out_part
 
 TRAIN_PAGE = "views/train.py"
@@ -130,7 +130,7 @@ def test_a_net_over_the_cap_is_refused_with_what_to_change(app):
 
 def test_too_many_epochs_times_rows_is_refused(app):
     at = _on_train(app)
-    at.number_input(key=state.EPOCHS).set_value(presets.MAX_EPOCHS).run()
+    at.number_input(key=state.EPOCHS).set_value(settings.RANGES[state.EPOCHS][1]).run()
     at.session_state[state.TEST_FRACTION] = 0.0
     at.session_state[state.VAL_FRACTION] = 0.0
     at.session_state[state.EPOCHS] = 60_000

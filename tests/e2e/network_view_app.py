@@ -9,8 +9,8 @@ import json
 import time
 
 import streamlit as st
-from nn_core.data import generate
 
+from nn_core.data import generate
 from nn_core.network import MLP
 from nn_core.training import fit
 from ui.network_view.component import network_view

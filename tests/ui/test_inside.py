@@ -7,7 +7,7 @@ import pytest
 
 from nn_core import data as datasets
 from nn_core.gradcheck import PASS_THRESHOLD
-from ui import inside, runs
+from ui import inside, runs, step_by_step
 
 
 def make_run(name: str = "moons", hidden=(5, 3), epochs: int = 30, derived=(), seed: int = 0, classes: int = 2,
@@ -75,7 +75,7 @@ def test_derived_inputs_are_named(moons):
 def test_neuron_maps_equal_net_trace_on_the_grid(moons):
     maps = inside.neuron_maps(moons, 0, 1, resolution=12)
     assert [m.layer for m in maps.layers] == [0, 1, 2, 3]
-    assert maps.n_maps == 2 + 5 + 3 + 1  # one map per unit
+    assert sum(len(m.units) for m in maps.layers) == 2 + 5 + 3 + 1  # one map per unit
     xs, ys, rows = inside.plane_rows(moons, 0, 1, 12)
     trace = moons.net.trace(moons.model.transform(rows))
     for lm in maps.layers[1:]:
@@ -209,23 +209,23 @@ def test_layer_stats_empty_before_training():
 # ---------------------------------------------------- one example, step by step
 def test_forward_numbers_equal_net_trace(moons):
     row = 7
-    step = inside.row_example(moons, row)
+    step = step_by_step.row_example(moons, row)
     x = moons.model.transform(moons.dataset.X[row : row + 1])
     trace = moons.net.trace(x)
     np.testing.assert_array_equal(step.x, x[0])
-    np.testing.assert_array_equal(inside.input_table(step)["x = (value - mean) / std"], x[0])
-    np.testing.assert_allclose(inside.input_table(step)["value"], moons.dataset.X[row])
+    np.testing.assert_array_equal(step_by_step.input_table(step)["x = (value - mean) / std"], x[0])
+    np.testing.assert_allclose(step_by_step.input_table(step)["value"], moons.dataset.X[row])
     for layer, lt in zip(step.layers, trace.layers):
-        table = inside.forward_table(layer)
-        np.testing.assert_array_equal(table[inside.Z_COL], lt.z[0])
-        np.testing.assert_array_equal(table[inside.A_COL], lt.a[0])
+        table = step_by_step.forward_table(layer)
+        np.testing.assert_array_equal(table[step_by_step.Z_COL], lt.z[0])
+        np.testing.assert_array_equal(table[step_by_step.A_COL], lt.a[0])
         np.testing.assert_allclose(layer.a_in @ layer.W + layer.b, layer.z)  # z = W a + b
 
 
 def test_backward_numbers_equal_backward_trace_regression():
     run = make_run("plane", hidden=(4, 3), epochs=10)
     row = 5
-    step = inside.row_example(run, row)
+    step = step_by_step.row_example(run, row)
     x = run.model.transform(run.dataset.X[row : row + 1])
     # the net learns the standardized target (Preprocessing.transform_target)
     y = (run.dataset.y[row : row + 1] - run.model.preprocessing.target_mean) / run.model.preprocessing.target_scale
@@ -234,14 +234,14 @@ def test_backward_numbers_equal_backward_trace_regression():
     for layer, g in zip(step.layers, bt.layers):
         np.testing.assert_array_equal(layer.dW, g.dW)
         np.testing.assert_array_equal(layer.db, g.db)
-        np.testing.assert_array_equal(inside.backward_table(layer, 0.1)[inside.DZ_COL], g.dz[0])
+        np.testing.assert_array_equal(step_by_step.backward_table(layer, 0.1)[step_by_step.DZ_COL], g.dz[0])
 
 
 def test_backward_numbers_average_to_backward_trace_classifier(moons):
     """Two examples of different classes: their mean gradient is nn_core's on the pair."""
     ds = moons.dataset
     a, b = int(np.flatnonzero(ds.y == 0)[0]), int(np.flatnonzero(ds.y == 1)[0])
-    sa, sb = inside.row_example(moons, a), inside.row_example(moons, b)
+    sa, sb = step_by_step.row_example(moons, a), step_by_step.row_example(moons, b)
     X = moons.model.transform(ds.X[[a, b]])
     bt = moons.net.backward_trace(X, ds.y[[a, b]])
     assert (sa.loss + sb.loss) / 2 == pytest.approx(bt.loss, rel=1e-12)
@@ -254,7 +254,7 @@ def test_backward_numbers_average_to_backward_trace_classifier(moons):
 def test_backward_numbers_match_finite_differences(moons):
     """An independent oracle: the example's own loss, nudged weight by weight."""
     row = 11
-    step = inside.row_example(moons, row)
+    step = step_by_step.row_example(moons, row)
     x = moons.model.transform(moons.dataset.X[row : row + 1])
     y = moons.dataset.y[row]
     net = moons.net.copy()
@@ -278,10 +278,10 @@ def test_backward_numbers_match_finite_differences(moons):
 
 
 def test_chain_rule_columns(moons):
-    step = inside.row_example(moons, 3)
+    step = step_by_step.row_example(moons, 3)
     for layer in step.layers[:-1]:
         np.testing.assert_allclose(layer.da * layer.fprime, layer.dz, rtol=1e-12)
-        table = inside.backward_table(layer, 0.5)
+        table = step_by_step.backward_table(layer, 0.5)
         assert list(table.columns) == ["unit", "dL/da", "f'(z)", "dL/dz", "dL/db", "step for b: -lr·dL/db"]
         np.testing.assert_allclose(table["step for b: -lr·dL/db"], -0.5 * layer.db)
     out = step.layers[-1]
@@ -291,14 +291,14 @@ def test_chain_rule_columns(moons):
 
 def test_penalty_is_in_the_weight_gradient_not_the_example_loss():
     run = make_run(l2=0.1)
-    step = inside.row_example(run, 0)
-    plain = inside.backward_one(run.net, step.x[None], run.dataset.y[0])
+    step = step_by_step.row_example(run, 0)
+    plain = step_by_step.backward_one(run.net, step.x[None], run.dataset.y[0])
     assert step.loss == plain.loss and step.penalty > 0
     np.testing.assert_allclose(step.layers[0].dW, plain.layers[0].dW + 0.1 * run.net.weights[0])
 
 
 def test_what_if_point_fills_missing_features_with_medians(moons):
-    step = inside.point_example(moons, {0: 1.5}, 1)
+    step = step_by_step.point_example(moons, {0: 1.5}, 1)
     pre = moons.model.preprocessing
     assert step.raw[0] == pytest.approx(1.5)
     assert step.raw[1] == pytest.approx(pre.feature_stats[pre.feature_names[1]]["median"])
@@ -307,17 +307,17 @@ def test_what_if_point_fills_missing_features_with_medians(moons):
 
 def test_row_out_of_range(moons):
     with pytest.raises(ValueError, match="no row"):
-        inside.row_example(moons, moons.dataset.n_samples)
+        step_by_step.row_example(moons, moons.dataset.n_samples)
 
 
 def test_multiclass_step():
     run = make_run("blobs", hidden=(4,), epochs=10, classes=3)
-    step = inside.row_example(run, 0)
+    step = step_by_step.row_example(run, 0)
     out = step.layers[-1]
     assert out.a.sum() == pytest.approx(1.0)
     assert step.loss == pytest.approx(-np.log(out.a[run.dataset.y[0]]))
-    assert inside.single_neuron_latex(step) is None
-    assert "Predicted class" in inside.prediction_text(run, step)
+    assert step_by_step.single_neuron_latex(step) is None
+    assert "Predicted class" in step_by_step.prediction_text(run, step)
 
 
 def test_single_neuron_latex_substitutes_the_numbers():
@@ -325,33 +325,33 @@ def test_single_neuron_latex_substitutes_the_numbers():
     ds.feature_names[:] = ["\\evil{$x$}", "y_"]  # user text must never reach the LaTeX
     run = runs.new_run(1, ds, None, (), runs.TrainConfig(hidden=(), learning_rate=0.1))
     runs.train(run, 20)
-    step = inside.row_example(run, 4)
-    lines = inside.single_neuron_latex(step)
+    step = step_by_step.row_example(run, 4)
+    lines = step_by_step.single_neuron_latex(step)
     text = "\n".join(lines)
     assert "evil" not in text
     layer = step.layers[0]
-    assert inside.tex_number(layer.z[0]) in lines[0]
-    assert inside.tex_number(layer.a[0]) in lines[1]
-    assert inside.tex_number(step.loss) in lines[2]
-    assert inside.tex_number(layer.dW[0, 0]) in text
-    assert inside.tex_number(layer.W[0, 0] - 0.1 * layer.dW[0, 0]) in text
+    assert step_by_step.tex_number(layer.z[0]) in lines[0]
+    assert step_by_step.tex_number(layer.a[0]) in lines[1]
+    assert step_by_step.tex_number(step.loss) in lines[2]
+    assert step_by_step.tex_number(layer.dW[0, 0]) in text
+    assert step_by_step.tex_number(layer.W[0, 0] - 0.1 * layer.dW[0, 0]) in text
     assert len(lines) == 4 + 2 + 1 + 2 + 1
-    legend = inside.symbol_legend(step)
+    legend = step_by_step.symbol_legend(step)
     assert legend["means"].iloc[0].startswith("\\evil{$x$}")
-    assert inside.single_neuron_latex(inside.row_example(make_run(epochs=0), 0)) is None
+    assert step_by_step.single_neuron_latex(step_by_step.row_example(make_run(epochs=0), 0)) is None
 
 
 def test_single_neuron_latex_regression_and_penalty():
     run = make_run("plane", hidden=(), epochs=5, l2=0.01)
-    lines = inside.single_neuron_latex(inside.row_example(run, 0))
+    lines = step_by_step.single_neuron_latex(step_by_step.row_example(run, 0))
     assert any(r"\hat y" in line for line in lines)
     assert any(r"\lambda_2 w_1" in line for line in lines)
 
 
 def test_tex_number():
-    assert inside.tex_number(0.5) == "0.5"
-    assert inside.tex_number(1.234e-7) == r"1.234 \times 10^{-7}"
-    assert inside._p(-2.0) == "(-2)"
+    assert step_by_step.tex_number(0.5) == "0.5"
+    assert step_by_step.tex_number(1.234e-7) == r"1.234 \times 10^{-7}"
+    assert step_by_step._p(-2.0) == "(-2)"
 
 
 # ----------------------------------------------------------- gradient check

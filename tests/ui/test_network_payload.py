@@ -7,8 +7,8 @@ import json
 
 import numpy as np
 import pytest
-from nn_core.data import generate
 
+from nn_core.data import generate
 from nn_core.network import MLP
 from nn_core.training import fit
 from ui.network_view.payload import (

@@ -14,7 +14,7 @@ import pytest
 
 import nn_core
 from nn_core import data as datasets
-from ui import sharing, state
+from ui import links, settings, sharing, state
 from ui.charts import MAX_POINTS, compare
 from ui.data_sources import DataSpec, frame_of
 from ui.runs import TrainConfig, new_run, train
@@ -67,30 +67,34 @@ def test_link_settings_table_lists_each_param():
     (state.TRAIN_SEED, "-5", 0),
 ])
 def test_link_numbers_are_clamped_to_the_widget_ranges(key, text, expected):
-    value = state._parse_param(text, state.SETTINGS[key])
-    assert state._clamped(key, value) == expected
-    assert type(state._clamped(key, value)) is type(state.SETTINGS[key])
+    value = links.read_link({key: text})[0][key]
+    assert value == expected
+    assert type(value) is type(settings.DEFAULTS[key])
 
 
 @pytest.mark.parametrize("key, text", [(state.NOISE, "abc"), (state.NOISE, "nan"), (state.LEARNING_RATE, "inf"),
                                        (state.N_POINTS, "1e9"), (state.EPOCHS, "12.5")])
 def test_unparsable_link_numbers_are_ignored(key, text):
-    assert state._parse_param(text, state.SETTINGS[key]) is None
+    assert key not in links.read_link({key: text})[0]
+
+
+def read(key, text):
+    return links.read_link({key: text})[0].get(key)
 
 
 def test_link_choices_and_hidden_layers_are_validated():
-    assert not state._allowed(state.ACTIVATION, "swish")
-    assert state._allowed(state.ACTIVATION, "relu")
-    assert not state._allowed(state.SOURCE, "upload")  # an upload cannot come from a link
-    assert not state._allowed(state.HIDDEN, "8, eight")
-    assert state._allowed(state.HIDDEN, "16, 16")
-    assert state._parse_param("x1^2,x1^2,x2^2", []) == ["x1^2", "x2^2"]
+    assert read(state.ACTIVATION, "swish") is None
+    assert read(state.ACTIVATION, "relu") == "relu"
+    assert read(state.SOURCE, "upload") is None  # an upload cannot come from a link
+    assert read(state.HIDDEN, "8, eight") is None
+    assert read(state.HIDDEN, "16, 16") == "16, 16"
+    assert read(state.DERIVED, "x1^2,x1^2,x2^2") == ["x1^2", "x2^2"]
 
 
 def test_every_range_belongs_to_a_numeric_setting():
-    for key, (low, high) in state.RANGES.items():
-        assert isinstance(state.SETTINGS[key], int | float) and low < high
-        assert low <= state.SETTINGS[key] <= high
+    for key, (low, high) in settings.RANGES.items():
+        assert isinstance(settings.DEFAULTS[key], int | float) and low < high
+        assert low <= settings.DEFAULTS[key] <= high
 
 
 # -------------------------------------------------------------------- files
