@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from nn_core import data as datasets
-from tests.conftest import APP
 from ui import runs, state, step_by_step
 
 INSIDE = "views/inside.py"
 STEP = "views/step_by_step.py"
 
 
-def with_run(run: runs.Run) -> AppTest:
-    """A session whose active run is ``run`` (built outside, so the test controls every number)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.session_state[state._RUNS] = [run]
-    at.session_state[state._ACTIVE_RUN] = run.id
-    return at
+def with_run(app, run: runs.Run):
+    """``app`` with ``run`` as its only and active run (built outside, so the test controls every number)."""
+    app.call(state.add_run, run)
+    return app
 
 
 def moons_run(hidden=(5, 3), epochs: int = 40, name: str = "moons") -> runs.Run:
@@ -30,7 +25,7 @@ def moons_run(hidden=(5, 3), epochs: int = 40, name: str = "moons") -> runs.Run:
     return run
 
 
-def frame_with(at: AppTest, column: str, start: int = 0):
+def frame_with(at, column: str, start: int = 0):
     """The first shown dataframe (from the ``start``-th) having ``column``, and its index."""
     for k, df in enumerate(at.dataframe):
         if k >= start and column in df.value.columns:
@@ -47,10 +42,8 @@ def test_fresh_session_points_to_train(app, page):
 
 
 def test_pages_after_training_on_the_train_page(app):
-    app.switch_page("views/train.py").run()
-    app.button(key=state.TRAIN_BUTTON).click().run()
-    assert not app.exception
-    run = state_run(app)
+    app.train()
+    run = app.active_run()
     assert run.epochs > 0
     app.switch_page(INSIDE).run()
     assert not app.exception
@@ -60,14 +53,9 @@ def test_pages_after_training_on_the_train_page(app):
     assert len(app.dataframe) >= 1 + 2 * len(run.net.weights)
 
 
-def state_run(at: AppTest) -> runs.Run:
-    active = at.session_state[state._ACTIVE_RUN]
-    return next(r for r in at.session_state[state._RUNS] if r.id == active)
-
-
-def test_step_and_play_train_the_active_run():
+def test_step_and_play_train_the_active_run(app):
     run = moons_run(epochs=5)
-    at = with_run(run)
+    at = with_run(app, run)
     at.switch_page(INSIDE).run()
     at.button(key=state.INSIDE_STEP).click().run()
     assert not at.exception and run.epochs == 6
@@ -77,9 +65,9 @@ def test_step_and_play_train_the_active_run():
     assert "16 epochs trained" in " ".join(t.value for t in at.text)
 
 
-def test_edit_a_weight_changes_the_loss_and_restore_puts_it_back():
+def test_edit_a_weight_changes_the_loss_and_restore_puts_it_back(app):
     run = moons_run()
-    at = with_run(run)
+    at = with_run(app, run)
     at.switch_page(INSIDE).run()
     trained_loss = at.metric[0].value
     weight = run.net.weights[0][0, 0]
@@ -99,9 +87,9 @@ def test_edit_a_weight_changes_the_loss_and_restore_puts_it_back():
     assert at.number_input(key=state.EDIT_VALUE).value == pytest.approx(weight)
 
 
-def test_edit_a_bias_by_choosing_it():
+def test_edit_a_bias_by_choosing_it(app):
     run = moons_run()
-    at = with_run(run)
+    at = with_run(app, run)
     at.switch_page(INSIDE).run()
     at.selectbox(key=state.EDIT_LAYER).set_value(1).run()
     at.selectbox(key=state.EDIT_FROM).set_value(-1).run()
@@ -111,8 +99,8 @@ def test_edit_a_bias_by_choosing_it():
     assert run.net.biases[1][2] == -3.0 and not at.exception
 
 
-def test_gradient_check_button():
-    at = with_run(moons_run())
+def test_gradient_check_button(app):
+    at = with_run(app, moons_run())
     at.switch_page(INSIDE).run()
     at.button(key=state.GRADCHECK_BUTTON).click().run()
     assert not at.exception
@@ -121,9 +109,9 @@ def test_gradient_check_button():
     assert table["passes"].all() and len(table) == 6
 
 
-def test_more_than_two_features_choose_the_axes():
+def test_more_than_two_features_choose_the_axes(app):
     run = moons_run(hidden=(20,), epochs=3, name="breast_cancer")
-    at = with_run(run)
+    at = with_run(app, run)
     at.switch_page(INSIDE).run()
     assert not at.exception
     at.selectbox(key=state.INSIDE_X).set_value(3).run()
@@ -133,9 +121,9 @@ def test_more_than_two_features_choose_the_axes():
     assert not at.exception
 
 
-def test_step_by_step_tables_equal_the_engine():
+def test_step_by_step_tables_equal_the_engine(app):
     run = moons_run()
-    at = with_run(run)
+    at = with_run(app, run)
     at.switch_page(STEP).run()
     at.number_input(key=state.STEP_ROW).set_value(9).run()
     assert not at.exception
@@ -169,10 +157,10 @@ def test_step_by_step_tables_equal_the_engine():
         k += 3
 
 
-def test_step_by_step_single_neuron_and_what_if_point():
+def test_step_by_step_single_neuron_and_what_if_point(app):
     run = moons_run(hidden=())
-    at = with_run(run)
-    at.session_state[state._WHATIF] = {run.id: {0: 0.5, 1: -0.25}}
+    at = with_run(app, run)
+    at.call(state.whatif_point, run).update({0: 0.5, 1: -0.25})
     at.switch_page(STEP).run()
     assert not at.exception
     assert len(at.get("latex")) >= 6  # the article's formulas with numbers
@@ -184,11 +172,11 @@ def test_step_by_step_single_neuron_and_what_if_point():
 
 
 @pytest.mark.parametrize("name", ["plane", "blobs"])
-def test_pages_for_regression_and_multiclass(name):
+def test_pages_for_regression_and_multiclass(app, name):
     ds = datasets.generate(name, n=150, seed=0, classes=3 if name == "blobs" else 2)
     run = runs.new_run(1, ds, None, (), runs.TrainConfig(hidden=(4,)))
     runs.train(run, 10)
-    at = with_run(run)
+    at = with_run(app, run)
     at.switch_page(INSIDE).run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 6

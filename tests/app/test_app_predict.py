@@ -6,33 +6,23 @@ A model comes from the Train page's Train button, as a user gets one.
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP
 from ui import state
 
 PREDICT = "views/predict.py"
 
 
-def _trained(at: AppTest) -> AppTest:
-    at.switch_page("views/train.py").run()
-    at.button(key=state.TRAIN_BUTTON).click().run()
-    assert not at.exception, at.exception
-    at.switch_page(PREDICT).run()
-    assert not at.exception, at.exception
-    return at
-
-
 @pytest.fixture
-def trained(app: AppTest) -> AppTest:
-    return _trained(app)
+def trained(app):
+    """A session on Predict with the model the Train button gives for the defaults."""
+    return app.train().open(PREDICT)
 
 
-def _shown(at: AppTest) -> str:
+def _shown(at) -> str:
     return at.main.metric[0].value
 
 
-def _whatif_numbers(at: AppTest):
+def _whatif_numbers(at):
     return [n for n in at.number_input if n.key.endswith("_number")]
 
 
@@ -78,8 +68,8 @@ def test_a_stale_exact_box_never_moves_the_point_back(trained):
     assert not at.exception
     assert at.slider[0].value == pytest.approx(start + 2)
     assert _whatif_numbers(at)[0].value == pytest.approx(start + 2)
-    run = at.session_state[state._RUNS][0]
-    assert at.session_state[state._WHATIF][run.id][0] == pytest.approx(start + 2)
+    run = at.runs()[0]
+    assert at.call(state.whatif_point, run)[0] == pytest.approx(start + 2)
     # a plain rerun leaves the inputs alone, and the buttons move both inputs of every feature
     at.run()
     assert at.slider[0].value == pytest.approx(start + 2)
@@ -127,9 +117,9 @@ def test_a_bad_batch_file_gives_the_loaders_message(trained):
     assert "empty" in at.error[0].value
 
 
-def test_a_second_session_does_not_see_the_first_sessions_model(trained):
+def test_a_second_session_does_not_see_the_first_sessions_model(trained, new_session):
     assert trained.main.metric  # the first session has its model
-    other = AppTest.from_file(APP, default_timeout=60).run()
+    other = new_session()
     other.switch_page(PREDICT).run()
     assert not other.exception
     assert "no trained model" in other.info[0].value
@@ -139,7 +129,7 @@ def test_a_second_session_does_not_see_the_first_sessions_model(trained):
 def test_multiclass_model_page(app):
     app.session_state[state.BUNDLED] = "penguins"
     app.run()
-    at = _trained(app)
+    at = app.train().open(PREDICT)
     assert len(at.slider) == 4
     assert at.main.metric[0].label == "Probability of the predicted class"
     assert len(at.get("vega_lite_chart")) == 4  # probabilities, boundary, sensitivity, sweeps

@@ -11,14 +11,11 @@ sessions never see each other's data or runs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from google.protobuf.json_format import MessageToDict
-from streamlit.testing.v1 import AppTest
 
 from nn_core.data import csv as csv_module
-from tests.conftest import APP, ROOT
 from ui import runs as run_ops
 from ui import sharing, state
 
@@ -48,48 +45,10 @@ FEW_EPOCHS = 20
 
 
 # ------------------------------------------------------------------ helpers
-def app_pages() -> list[str]:
-    """Every page the navigation lists (read from the entry, so new pages are covered)."""
-    return re.findall(r'st\.Page\("(views/[a-z_]+\.py)"', (ROOT / "streamlit_app.py").read_text())
-
-
-def ok(at: AppTest, where: str = "") -> AppTest:
-    assert not at.exception, f"{where}: {[e.value for e in at.exception]}"
-    return at
-
-
-def sidebar(at: AppTest) -> str:
-    return "\n".join(t.value for t in at.sidebar.text)
-
-
-def messages(at: AppTest) -> str:
-    """Errors and warnings, with the Markdown escapes taken out."""
-    return " ".join(e.value.replace("\\", "") for e in [*at.error, *at.warning])
-
-
-def runs(at: AppTest) -> list:
-    return at.session_state[state._RUNS]
-
-
-def train(at: AppTest, epochs: int = FEW_EPOCHS) -> AppTest:
-    """Press Train on the Train page (few epochs: these tests judge messages, not models)."""
-    at.switch_page("views/train.py").run()
-    at.session_state[state.EPOCHS] = epochs
-    at.button(key=state.TRAIN_BUTTON).click().run()
-    return ok(at, "Train")
-
-
-def upload_data(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.switch_page("views/data.py").run()
-    if at.radio(key=state.SOURCE).value != "upload":
-        at.radio(key=state.SOURCE).set_value("upload").run()
-    at.file_uploader(key=state.UPLOAD_FILE).set_value((name, data, "text/csv")).run()
-    return ok(at, f"Explore, upload {name}")
-
-
-def snapshot(at: AppTest) -> tuple:
+def snapshot(app) -> tuple:
     """What must survive a refused request: the data set shown, the run ids, the active run."""
-    return sidebar(at).split("\n")[0], [r.id for r in runs(at)], at.session_state[state._ACTIVE_RUN]
+    active = app.active_run()
+    return app.sidebar_text().split("\n")[0], [r.id for r in app.runs()], active and active.id
 
 
 def walk(node) -> Iterator:
@@ -118,10 +77,10 @@ def strings(value, skip: set[str]) -> Iterator[str]:
         yield value
 
 
-def markdown_leaks(at: AppTest) -> list[tuple[str, str]]:
+def markdown_leaks(app) -> list[tuple[str, str]]:
     """(element type, text) for every hostile string shown through an element that renders Markdown."""
     leaks = []
-    for node in walk(at._tree):
+    for node in walk(app._tree):
         proto = getattr(node, "proto", None)
         kind = getattr(node, "type", "")
         if proto is None or kind in PLAIN:
@@ -132,10 +91,10 @@ def markdown_leaks(at: AppTest) -> list[tuple[str, str]]:
     return leaks
 
 
-def plain_text(at: AppTest) -> str:
+def plain_text(app) -> str:
     """Everything shown through plain-text elements: text, table cells and columns, chart specs."""
     out = []
-    for node in walk(at._tree):
+    for node in walk(app._tree):
         kind = getattr(node, "type", "")
         if kind == "text":
             out.append(node.value)
@@ -148,228 +107,227 @@ def plain_text(at: AppTest) -> str:
 
 
 # ------------------------------------------------------- bad files, every path
-def test_data_upload_bad_files_keep_data_and_runs(at):
-    train(at)
-    before = snapshot(at)
+def test_data_upload_bad_files_keep_data_and_runs(app):
+    app.train(FEW_EPOCHS)
+    before = snapshot(app)
     assert before[0].startswith("Diabetes") and len(before[1]) == 1
     for label, data in REFUSED.items():
         name = f"{label}.csv"
-        upload_data(at, name, data)
-        assert name in messages(at), f"{label}: no message naming the file: {messages(at)!r}"
-        assert "previous data set stays active" in messages(at), label
-        assert snapshot(at) == before, f"{label}: the data set or the runs changed"
+        app.upload(name, data)
+        assert name in app.messages(), f"{label}: no message naming the file: {app.messages()!r}"
+        assert "previous data set stays active" in app.messages(), label
+        assert snapshot(app) == before, f"{label}: the data set or the runs changed"
     for label, (data, report) in LOADS_WITH_REPORT.items():
-        upload_data(at, f"{label}.csv", data)
-        assert not at.error, f"{label}: {messages(at)}"
-        assert report in plain_text(at), f"{label}: the loader's report is not shown"
-        assert f"{label}.csv" in sidebar(at)
-        assert [r.id for r in runs(at)] == before[1]  # new data never drops a run
-    upload_data(at, "empty-again.csv", b"")  # a refused file after a good one keeps the good one
-    assert "text-in-numbers.csv" in sidebar(at)
+        app.upload(f"{label}.csv", data)
+        assert not app.error, f"{label}: {app.messages()}"
+        assert report in plain_text(app), f"{label}: the loader's report is not shown"
+        assert f"{label}.csv" in app.sidebar_text()
+        assert [r.id for r in app.runs()] == before[1]  # new data never drops a run
+    app.upload("empty-again.csv", b"")  # a refused file after a good one keeps the good one
+    assert "text-in-numbers.csv" in app.sidebar_text()
 
 
-def test_batch_prediction_bad_files_keep_data_and_runs(at):
-    train(at)
-    at.switch_page("views/predict.py").run()
-    before = snapshot(at)
-    answer = [m.value for m in at.main.metric]
+def test_batch_prediction_bad_files_keep_data_and_runs(app):
+    app.train(FEW_EPOCHS)
+    app.switch_page("views/predict.py").run()
+    before = snapshot(app)
+    answer = [m.value for m in app.main.metric]
     for label, data in REFUSED.items():
-        at.file_uploader(key=state.BATCH_FILE).set_value((f"{label}.csv", data, "text/csv")).run()
-        ok(at, f"Predict, batch {label}")
-        assert at.error and f"{label}.csv" in messages(at), f"{label}: no message naming the file"
-        assert snapshot(at) == before, label
-        assert [m.value for m in at.main.metric] == answer  # the what-if answer stays
+        app.file_uploader(key=state.BATCH_FILE).set_value((f"{label}.csv", data, "text/csv")).run()
+        app.assert_ok(f"Predict, batch {label}")
+        assert app.error and f"{label}.csv" in app.messages(), f"{label}: no message naming the file"
+        assert snapshot(app) == before, label
+        assert [m.value for m in app.main.metric] == answer  # the what-if answer stays
     for label, (data, report) in LOADS_WITH_REPORT.items():
-        at.file_uploader(key=state.BATCH_FILE).set_value((f"{label}.csv", data, "text/csv")).run()
-        ok(at, f"Predict, batch {label}")
-        assert not at.error, f"{label}: {messages(at)}"
-        assert report in plain_text(at), f"{label}: the loader's report is not shown"
-        assert any(len(d.value) >= 60 for d in at.dataframe), f"{label}: no prediction table"
-        assert snapshot(at) == before
+        app.file_uploader(key=state.BATCH_FILE).set_value((f"{label}.csv", data, "text/csv")).run()
+        app.assert_ok(f"Predict, batch {label}")
+        assert not app.error, f"{label}: {app.messages()}"
+        assert report in plain_text(app), f"{label}: the loader's report is not shown"
+        assert any(len(d.value) >= 60 for d in app.dataframe), f"{label}: no prediction table"
+        assert snapshot(app) == before
 
 
-def test_model_upload_bad_files_keep_data_and_runs(at):
-    train(at)
-    good = sharing.model_json(runs(at)[0])
-    at.switch_page("views/share.py").run()
-    ok(at, "Share")
-    before = snapshot(at)
+def test_model_upload_bad_files_keep_data_and_runs(app):
+    app.train(FEW_EPOCHS)
+    good = sharing.model_json(app.runs()[0])
+    app.switch_page("views/share.py").run()
+    app.assert_ok("Share")
+    before = snapshot(app)
     bad_models = {**REFUSED, **{k: v for k, (v, _) in LOADS_WITH_REPORT.items()},
                   "truncated-json": good[: len(good) // 2].encode(), "empty-json-object": b"{}",
                   "json-list": b"[1, 2, 3]"}
     for label, data in bad_models.items():
-        at.file_uploader(key=state.MODEL_FILE).set_value((f"{label}.json", data, "application/json")).run()
-        ok(at, f"Share, model {label}")
-        assert at.error and f"{label}.json" in messages(at), f"{label}: no message naming the file"
-        assert "current model stays active" in messages(at), label
-        assert snapshot(at) == before, label
+        app.file_uploader(key=state.MODEL_FILE).set_value((f"{label}.json", data, "application/json")).run()
+        app.assert_ok(f"Share, model {label}")
+        assert app.error and f"{label}.json" in app.messages(), f"{label}: no message naming the file"
+        assert "current model stays active" in app.messages(), label
+        assert snapshot(app) == before, label
 
 
 # ----------------------------------------------------- user strings are text
-def test_hostile_names_are_text_on_every_page(at):
+def test_hostile_names_are_text_on_every_page(app):
     rows = "".join(f"{i % 9},{(i * 5) % 13},{XSS_CLASS if (i % 9) + (i * 5) % 13 > 10 else XSS_CLASS_LINK}\n"
                    for i in range(90))
     data = f"{XSS_SCRIPT},{XSS_LINK},label\n{rows}".encode()
-    upload_data(at, f"{XSS_LINK}.csv", data)
-    assert not at.error, messages(at)
-    train(at)
-    assert len(runs(at)) == 1
-    at.switch_page("views/predict.py").run()
-    at.file_uploader(key=state.BATCH_FILE).set_value(("batch.csv", data, "text/csv")).run()
+    app.upload(f"{XSS_LINK}.csv", data)
+    assert not app.error, app.messages()
+    app.train(FEW_EPOCHS)
+    assert len(app.runs()) == 1
+    app.switch_page("views/predict.py").run()
+    app.file_uploader(key=state.BATCH_FILE).set_value(("batch.csv", data, "text/csv")).run()
     seen = ""
-    for page in app_pages():
-        at.switch_page(page).run()
-        ok(at, page)
-        leaks = markdown_leaks(at)
+    for page in app.listed_pages():
+        app.switch_page(page).run()
+        app.assert_ok(page)
+        leaks = markdown_leaks(app)
         assert not leaks, f"{page}: a name from the file goes through Markdown: {leaks}"
-        seen += plain_text(at)
+        seen += plain_text(app)
     for bad in HOSTILE:
         assert bad in seen, f"{bad!r} is never shown as text"
 
 
-def test_hostile_target_in_an_error_message_is_escaped(at):
+def test_hostile_target_in_an_error_message_is_escaped(app):
     data = f"{XSS_SCRIPT},{XSS_LINK}\n" + "".join(f"{i},{i % 4}\n" for i in range(40))
-    upload_data(at, "names.csv", data.encode())
-    at.selectbox(key=state.TARGET).set_value(XSS_LINK).run()
-    at.selectbox(key=state.PROBLEM).set_value("binary").run()  # a 4-valued target: refused, quoting its name
-    ok(at, "binary override")
-    assert XSS_LINK in messages(at)  # named, with its Markdown escaped
-    assert not markdown_leaks(at)
+    app.upload("names.csv", data.encode())
+    app.selectbox(key=state.TARGET).set_value(XSS_LINK).run()
+    app.selectbox(key=state.PROBLEM).set_value("binary").run()  # a 4-valued target: refused, quoting its name
+    app.assert_ok("binary override")
+    assert XSS_LINK in app.messages()  # named, with its Markdown escaped
+    assert not markdown_leaks(app)
 
 
 # ----------------------------------------------- bad settings: a message, nothing lost
-def test_diverging_learning_rate_is_a_message_and_keeps_the_runs(at):
-    train(at)
-    first = runs(at)[0]
-    at.session_state[state.OPTIMIZER] = "sgd"
-    at.session_state[state.ACTIVATION] = "linear"
-    at.session_state[state.LEARNING_RATE] = 10.0
-    at.session_state[state.SOURCE] = "generated"
-    at.session_state[state.GENERATOR] = "plane"
-    train(at)
-    assert any("diverged" in e.value for e in at.error), messages(at)
-    assert len(runs(at)) == 2 and runs(at)[0] is first and first.epochs == FEW_EPOCHS
+def test_diverging_learning_rate_is_a_message_and_keeps_the_runs(app):
+    app.train(FEW_EPOCHS)
+    first = app.runs()[0]
+    app.session_state[state.OPTIMIZER] = "sgd"
+    app.session_state[state.ACTIVATION] = "linear"
+    app.session_state[state.LEARNING_RATE] = 10.0
+    app.session_state[state.SOURCE] = "generated"
+    app.session_state[state.GENERATOR] = "plane"
+    app.train(FEW_EPOCHS)
+    assert any("diverged" in e.value for e in app.error), app.messages()
+    assert len(app.runs()) == 2 and app.runs()[0] is first and first.epochs == FEW_EPOCHS
 
 
-def test_net_over_the_parameter_cap_is_a_message_and_keeps_the_runs(at):
-    train(at)
-    before = snapshot(at)
-    at.text_input(key=state.HIDDEN).set_value("2000, 2000").run()
-    assert f"{run_ops.MAX_PARAMETERS:,}" in messages(at)  # warned before pressing
-    at.button(key=state.TRAIN_BUTTON).click().run()
-    ok(at, "Train over the cap")
-    assert any(f"{run_ops.MAX_PARAMETERS:,}" in e.value for e in at.error), messages(at)
-    assert snapshot(at) == before
+def test_net_over_the_parameter_cap_is_a_message_and_keeps_the_runs(app):
+    app.train(FEW_EPOCHS)
+    before = snapshot(app)
+    app.text_input(key=state.HIDDEN).set_value("2000, 2000").run()
+    assert f"{run_ops.MAX_PARAMETERS:,}" in app.messages()  # warned before pressing
+    app.button(key=state.TRAIN_BUTTON).click().run()
+    app.assert_ok("Train over the cap")
+    assert any(f"{run_ops.MAX_PARAMETERS:,}" in e.value for e in app.error), app.messages()
+    assert snapshot(app) == before
 
 
-def test_split_that_leaves_a_class_out_is_a_message_and_keeps_the_runs(at):
-    train(at)
+def test_split_that_leaves_a_class_out_is_a_message_and_keeps_the_runs(app):
+    app.train(FEW_EPOCHS)
     rare = "a,b,label\n" + "".join(
         f"{i},{i % 5},{'rare' if i < 2 else ('x' if i % 2 else 'y')}\n" for i in range(40))
-    upload_data(at, "rare.csv", rare.encode())
-    before_runs = [r.id for r in runs(at)]
-    at.session_state[state.VAL_FRACTION] = 0.3
-    at.session_state[state.TEST_FRACTION] = 0.5
-    train(at)
-    assert any("no training rows of class rare" in e.value for e in at.error), messages(at)
-    assert [r.id for r in runs(at)] == before_runs
-    assert "rare.csv" in sidebar(at)
+    app.upload("rare.csv", rare.encode())
+    before_runs = [r.id for r in app.runs()]
+    app.session_state[state.VAL_FRACTION] = 0.3
+    app.session_state[state.TEST_FRACTION] = 0.5
+    app.train(FEW_EPOCHS)
+    assert any("no training rows of class rare" in e.value for e in app.error), app.messages()
+    assert [r.id for r in app.runs()] == before_runs
+    assert "rare.csv" in app.sidebar_text()
 
 
 # ------------------------------------------------ what one session may cost
-def test_file_size_cap_is_a_message(at):
+def test_file_size_cap_is_a_message(app):
     big = HEADER + b"1,2,0\n" * (csv_module.MAX_BYTES // 6 + 1)
     assert len(big) > csv_module.MAX_BYTES
-    upload_data(at, "huge.csv", big)
-    assert "the limit is 50" in messages(at) and "Diabetes" in sidebar(at), messages(at)
+    app.upload("huge.csv", big)
+    assert "the limit is 50" in app.messages() and "Diabetes" in app.sidebar_text(), app.messages()
 
 
-def test_row_cap_is_a_message(at):
-    upload_data(at, "long.csv", HEADER + b"1,2,0\n" * (csv_module.MAX_ROWS + 1))
-    assert f"the limit is {csv_module.MAX_ROWS:,} rows" in messages(at) and "Diabetes" in sidebar(at)
+def test_row_cap_is_a_message(app):
+    app.upload("long.csv", HEADER + b"1,2,0\n" * (csv_module.MAX_ROWS + 1))
+    assert f"the limit is {csv_module.MAX_ROWS:,} rows" in app.messages() and "Diabetes" in app.sidebar_text()
 
 
-def test_column_cap_is_a_message(at):
-    upload_data(at, "wide.csv", REFUSED["201-columns"])
-    assert f"the limit is {csv_module.MAX_COLUMNS}" in messages(at) and "Diabetes" in sidebar(at)
+def test_column_cap_is_a_message(app):
+    app.upload("wide.csv", REFUSED["201-columns"])
+    assert f"the limit is {csv_module.MAX_COLUMNS}" in app.messages() and "Diabetes" in app.sidebar_text()
 
 
-def test_epochs_times_rows_cap_is_a_message_for_train_and_continue(at):
-    train(at)
-    run = runs(at)[0]
+def test_epochs_times_rows_cap_is_a_message_for_train_and_continue(app):
+    app.train(FEW_EPOCHS)
+    run = app.runs()[0]
     rows = len(run.split[0])
     too_many = run_ops.MAX_EPOCH_ROWS // rows + 1
-    at.number_input(key=state.EPOCHS).set_value(too_many).run()
-    at.button(key=state.CONTINUE_BUTTON).click().run()
-    ok(at, "Continue over the budget")
-    assert any(f"{run_ops.MAX_EPOCH_ROWS:,}" in e.value for e in at.error), messages(at)
-    assert run.epochs == FEW_EPOCHS and len(runs(at)) == 1
-    at.button(key=state.TRAIN_BUTTON).click().run()
-    assert any("epochs at a time" in e.value for e in at.error) and len(runs(at)) == 1
+    app.number_input(key=state.EPOCHS).set_value(too_many).run()
+    app.button(key=state.CONTINUE_BUTTON).click().run()
+    app.assert_ok("Continue over the budget")
+    assert any(f"{run_ops.MAX_EPOCH_ROWS:,}" in e.value for e in app.error), app.messages()
+    assert run.epochs == FEW_EPOCHS and len(app.runs()) == 1
+    app.button(key=state.TRAIN_BUTTON).click().run()
+    assert any("epochs at a time" in e.value for e in app.error) and len(app.runs()) == 1
 
 
-def test_run_cap_keeps_the_newest_and_says_what_was_dropped(at):
-    at.switch_page("views/train.py").run()
-    at.session_state[state.EPOCHS] = 1
+def test_run_cap_keeps_the_newest_and_says_what_was_dropped(app):
+    app.switch_page("views/train.py").run()
+    app.session_state[state.EPOCHS] = 1
     for _ in range(run_ops.MAX_RUNS + 2):
-        at.button(key=state.TRAIN_BUTTON).click().run()
-    ok(at, "many runs")
-    kept = runs(at)
+        app.button(key=state.TRAIN_BUTTON).click().run()
+    app.assert_ok("many runs")
+    kept = app.runs()
     assert len(kept) == run_ops.MAX_RUNS and kept[-1].id == run_ops.MAX_RUNS + 2
-    at.switch_page("views/share.py").run()
-    ok(at, "Share with many runs")
-    assert f"2 older run(s) were dropped to stay within {run_ops.MAX_RUNS}" in messages(at)
+    app.switch_page("views/share.py").run()
+    app.assert_ok("Share with many runs")
+    assert f"2 older run(s) were dropped to stay within {run_ops.MAX_RUNS}" in app.messages()
 
 
 # ------------------------------------------------------------ many visitors
-def test_sessions_are_isolated():
+def test_sessions_are_isolated(new_session):
     """What one visitor uploads or trains is invisible to another on the same server."""
-    alice = AppTest.from_file(APP, default_timeout=60).run()
-    bob = AppTest.from_file(APP, default_timeout=60).run()
-    upload_data(alice, "alice.csv", HEADER + ROWS)
-    train(alice)
-    assert "alice.csv" in sidebar(alice) and len(runs(alice)) == 1
+    alice = new_session()
+    bob = new_session()
+    alice.upload("alice.csv", HEADER + ROWS)
+    alice.train(FEW_EPOCHS)
+    assert "alice.csv" in alice.sidebar_text() and len(alice.runs()) == 1
 
     bob.run()
-    ok(bob, "bob")
-    assert sidebar(bob).startswith("Diabetes") and "alice" not in sidebar(bob)
-    assert runs(bob) == [] and bob.session_state[state._UPLOAD] is None
-    carol = AppTest.from_file(APP, default_timeout=60).run()  # a visitor who arrives later
-    for page in app_pages():
+    bob.assert_ok("bob")
+    assert bob.sidebar_text().startswith("Diabetes") and "alice" not in bob.sidebar_text()
+    assert bob.runs() == [] and bob.call(state.upload) is None
+    carol = new_session()  # a visitor who arrives later
+    for page in carol.listed_pages():
         carol.switch_page(page).run()
-        ok(carol, page)
-        assert "alice" not in plain_text(carol) and runs(carol) == []
+        carol.assert_ok(page)
+        assert "alice" not in plain_text(carol) and carol.runs() == []
 
 
-def test_an_error_that_quotes_a_hostile_class_name_stays_text():
+def test_an_error_that_quotes_a_hostile_class_name_stays_text(app):
     """The split error names the class left out of training: a class named like a link stays text."""
-    at = AppTest.from_file(APP, default_timeout=60).run()
     bad = "[y](javascript:alert(3))"
     rare = "a,b,label\n" + "".join(f"{i},{i % 5},{bad if i < 2 else ('x' if i % 2 else 'w')}\n" for i in range(40))
-    upload_data(at, "rare.csv", rare.encode())
-    at.session_state[state.VAL_FRACTION] = 0.3
-    at.session_state[state.TEST_FRACTION] = 0.5
-    train(at)
-    assert "no training rows of class" in messages(at), messages(at)
-    assert not markdown_leaks(at)
+    app.upload("rare.csv", rare.encode())
+    app.session_state[state.VAL_FRACTION] = 0.3
+    app.session_state[state.TEST_FRACTION] = 0.5
+    app.train(FEW_EPOCHS)
+    assert "no training rows of class" in app.messages(), app.messages()
+    assert not markdown_leaks(app)
 
 
-def test_caps_hold_on_the_batch_and_model_upload_paths(at):
+def test_caps_hold_on_the_batch_and_model_upload_paths(app):
     """The 50 MB and 200,000-row caps answer on every upload path, not only Explore's."""
-    train(at)
-    before = snapshot(at)
+    app.train(FEW_EPOCHS)
+    before = snapshot(app)
     huge = HEADER + b"1,2,0\n" * (csv_module.MAX_BYTES // 6 + 1)
     long = HEADER + b"1,2,0\n" * (csv_module.MAX_ROWS + 1)
-    at.switch_page("views/predict.py").run()
+    app.switch_page("views/predict.py").run()
     for name, data, sentence in (("huge.csv", huge, "the limit is 50"),
                                  ("long.csv", long, f"the limit is {csv_module.MAX_ROWS:,} rows")):
-        at.file_uploader(key=state.BATCH_FILE).set_value((name, data, "text/csv")).run()
-        ok(at, f"Predict, batch {name}")
-        assert sentence in messages(at), messages(at)
-        assert snapshot(at) == before
-    at.switch_page("views/share.py").run()
+        app.file_uploader(key=state.BATCH_FILE).set_value((name, data, "text/csv")).run()
+        app.assert_ok(f"Predict, batch {name}")
+        assert sentence in app.messages(), app.messages()
+        assert snapshot(app) == before
+    app.switch_page("views/share.py").run()
     giant = b'{"format": "nn_core-model", "version": 1, "architecture": {"layer_sizes": [5000, 5000, 1]}}'
-    at.file_uploader(key=state.MODEL_FILE).set_value(("giant.json", giant, "application/json")).run()
-    ok(at, "Share, oversized model")
-    assert "limit is 10,000,000" in messages(at) and "current model stays active" in messages(at), messages(at)
-    assert snapshot(at) == before
+    app.file_uploader(key=state.MODEL_FILE).set_value(("giant.json", giant, "application/json")).run()
+    app.assert_ok("Share, oversized model")
+    assert "limit is 10,000,000" in app.messages() and "current model stays active" in app.messages(), app.messages()
+    assert snapshot(app) == before

@@ -19,14 +19,14 @@ def test_article_page_shows_both_replays_and_the_correct_neuron(app):
 def test_article_live_equation_follows_the_inputs(app):
     app.switch_page("views/article.py").run()
     before = app.latex[0].value
-    app.number_input(key="article_glucose").set_value(180.0).run()
+    app.number_input(key=state.ARTICLE_GLUCOSE).set_value(180.0).run()
     assert not app.exception
     assert app.latex[0].value != before and "180" in app.latex[0].value
 
 
 def test_article_hidden_layer_button_compares_on_the_same_rows(app):
     app.switch_page("views/article.py").run()
-    app.button(key="article_hidden_train").click().run()
+    app.button(key=state.ARTICLE_HIDDEN_TRAIN).click().run()
     assert not app.exception
     labels = [m.label for m in app.metric]
     assert "Single neuron, held-out accuracy" in labels
@@ -35,8 +35,8 @@ def test_article_hidden_layer_button_compares_on_the_same_rows(app):
 
 def test_article_hidden_layer_bad_text_is_a_message(app):
     app.switch_page("views/article.py").run()
-    app.text_input(key="article_hidden").set_value("eight").run()
-    app.button(key="article_hidden_train").click().run()
+    app.text_input(key=state.ARTICLE_HIDDEN).set_value("eight").run()
+    app.button(key=state.ARTICLE_HIDDEN_TRAIN).click().run()
     assert not app.exception
     assert app.error and "whole numbers" in app.error[0].value
 
@@ -44,15 +44,15 @@ def test_article_hidden_layer_bad_text_is_a_message(app):
 @pytest.mark.parametrize("lesson", lessons.LESSONS, ids=lambda lesson: lesson.key)
 def test_every_lesson_runs_in_the_app(app, lesson):
     app.switch_page("views/lessons.py").run()
-    app.selectbox(key="lesson").set_value(lesson.key).run()
-    app.button(key="lesson_run").click().run()
+    app.selectbox(key=state.LESSON).set_value(lesson.key).run()
+    app.button(key=state.LESSON_RUN).click().run()
     assert not app.exception
     assert not app.main.error  # (the sidebar says when the active run diverged)
     assert len(app.get("vega_lite_chart")) == len(lesson.steps)
     if lesson.key == "learning_rate":
         assert any("diverged" in w.value for w in app.warning)
     # the sidebar (drawn before the page) shows the lesson's last run: the page reruns after training
-    last = app.session_state[state._RUNS][-1]
+    last = app.runs()[-1]
     assert any(t.value.startswith(f"Run {last.id}:") for t in app.sidebar.text)
     if lesson.key == "line":  # its text's formulas hold "*": shown as typed, not as emphasis
         assert any(r"w1\*x1" in m.value for m in app.markdown)
@@ -60,9 +60,9 @@ def test_every_lesson_runs_in_the_app(app, lesson):
 
 def test_lesson_setup_moves_its_settings_to_train(app):
     app.switch_page("views/lessons.py").run()
-    app.selectbox(key="lesson").set_value("circles").run()
-    app.button(key="lesson_setup").click().run()
+    app.selectbox(key=state.LESSON).set_value("circles").run()
+    app.button(key=state.LESSON_SETUP).click().run()
     assert not app.exception
-    assert app.session_state["generator"] == "circles"
-    assert list(app.session_state["derived"]) == ["x1^2", "x2^2"]
-    assert app.session_state["hidden"] == ""
+    assert app.session_state[state.GENERATOR] == "circles"
+    assert list(app.session_state[state.DERIVED]) == ["x1^2", "x2^2"]
+    assert app.session_state[state.HIDDEN] == ""

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,8 +58,8 @@ class Server:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def start_server(log: Path, extra_args: tuple[str, ...] = (), script: str = "streamlit_app.py") -> Server:
-    """Start ``script`` (the app by default) on a free port; wait (bounded) for ``/_stcore/health``."""
+def start_server(log: Path, script: str = "streamlit_app.py") -> Server:
+    """Start ``script`` (the app by default) on a free port; wait (bounded) until ``/_stcore/health`` answers ``ok``."""
     port = free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
     out = log.open("w")
@@ -66,7 +67,7 @@ def start_server(log: Path, extra_args: tuple[str, ...] = (), script: str = "str
         [sys.executable, "-m", "streamlit", "run", script,
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
          # other people edit the tree while tests run: a file-change prompt must not appear
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra_args],
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
     )
     server = Server(f"http://127.0.0.1:{port}", process, log)
@@ -94,6 +95,16 @@ def stop_server(server: Server) -> None:
         server.process.wait()
 
 
+@contextmanager
+def serving(log: Path) -> Iterator[Server]:
+    """A server for the duration of a ``with`` block, its output in ``log``."""
+    server = start_server(log)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     """Where the browser tests save their screenshots (git-ignored); printed so people can look."""
@@ -112,11 +123,15 @@ def pytest_terminal_summary(terminalreporter) -> None:
 @pytest.fixture(scope="session")
 def streamlit_server(screenshot_dir: Path) -> Iterator[Server]:
     """One app server for the browser tests; every browser context is a new visitor (session)."""
-    server = start_server(screenshot_dir / "server.log")
-    try:
+    with serving(screenshot_dir / "server.log") as server:
         yield server
-    finally:
-        stop_server(server)
+
+
+@pytest.fixture
+def fresh_server(screenshot_dir: Path) -> Iterator[Server]:
+    """A server nobody has opened yet (as after a restart or a hosted app waking up)."""
+    with serving(screenshot_dir / "server-fresh.log") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

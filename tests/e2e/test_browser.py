@@ -1,11 +1,15 @@
 """The app the way a user meets it: a real Streamlit server, Debian's Chromium, a few visitors.
 
 Each test is one visitor (a fresh browser context, so a fresh Streamlit
-session on the shared server). The tests wait for the app to be idle (the
-script has finished and the status widget is gone) instead of sleeping, fail
-on any exception box, and record every request the browser makes: the app
-must work offline, so every one goes to the local server. Screenshots go to
-``screenshots/e2e/`` (git-ignored; the path is printed).
+session on the shared server). The tests never sleep: after an action they
+wait for what that action shows (a page title, a sidebar line, a widget's
+value), then for the app to be idle (the script has finished, the status
+widget is gone, and every element the run sent is drawn: Streamlit loads an
+element's code lazily and shows a skeleton meanwhile, and a widget may get its
+value a moment after it appears, so values are read with Playwright's
+retrying ``expect``). They fail on any exception box, and record every request
+the browser makes: the app must work offline, so every one goes to the local
+server. Screenshots go to ``screenshots/e2e/`` (git-ignored; the path is printed).
 """
 
 from __future__ import annotations
@@ -16,22 +20,41 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-from tests.e2e.conftest import Server, start_server, stop_server
+from playwright.sync_api import expect
 
 VIEWPORT = {"width": 1400, "height": 900}
+expect.set_options(timeout=30_000)  # a retrying assertion waits as long as a locator does (loaded CI machines)
 IDLE = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return !!app && app.dataset.testConnectionState === 'CONNECTED'
     && app.dataset.testScriptState === 'notRunning'
     && !document.querySelector('[data-testid="stStatusWidget"]');
 }"""
+# every element the last run sent is on the page: none still loading its code (a skeleton), none stale
+DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')"""
 # charts in a tab not shown are not drawn until the tab is opened: only visible ones count
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
   .filter(chart => chart.checkVisibility())
   .every(chart => chart.querySelector('canvas, svg'))"""
-RUNNING = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'running'"""
+# the charts' sizes have held for five animation frames (they re-lay out after a resize, when the
+# main area's scroll bar goes): polled once a frame, with window.__chartSizes reset before
+CHARTS_STILL = """() => {
+  const sizes = JSON.stringify([...document.querySelectorAll('[data-testid="stVegaLiteChart"] canvas, '
+    + '[data-testid="stVegaLiteChart"] svg')].map(c => [c.clientWidth, c.clientHeight]));
+  window.__chartFrames = window.__chartSizes === sizes ? (window.__chartFrames || 0) + 1 : 0;
+  window.__chartSizes = sizes;
+  return window.__chartFrames >= 5;
+}"""
+MAIN_TITLE = """() => document.querySelector('[data-testid="stMain"] h1')?.innerText ?? null"""
+NEW_TITLE = """before => { const h1 = document.querySelector('[data-testid="stMain"] h1');
+  return !!h1 && h1.innerText !== before; }"""
+# Predict: the exact box shows the first slider's value (the rerun a slider move starts has run)
+EXACT_FOLLOWS_SLIDER = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const slider = main?.querySelector('input[type="range"][aria-label="Feature 1"]');
+  const exact = main?.querySelector('input[aria-label="Feature 1 (exact)"]');
+  return !!slider && !!exact && parseFloat(exact.value) === parseFloat(slider.value);
+}"""
 CHART = '[data-testid="stVegaLiteChart"]'
 DRAWN_CHART = f"{CHART} canvas, {CHART} svg"
 #: pages that draw at least one chart once a model is trained (others are tables and text)
@@ -47,7 +70,7 @@ HOSTILE_CSV = (
 class Visitor:
     """One browser tab = one Streamlit session, with what it asked the network for."""
 
-    def __init__(self, page, server: Server, shots: Path) -> None:
+    def __init__(self, page, server, shots: Path) -> None:
         self.page = page
         self.server = server
         self.shots = shots
@@ -64,13 +87,18 @@ class Visitor:
 
     # ----------------------------------------------------------- waiting
     def settle(self, timeout: float = 90_000) -> None:
-        """Wait until the app has finished running (a click takes a moment to start a rerun)."""
-        self.page.wait_for_timeout(150)
+        """Wait until the app has finished running and drawn what the run sent.
+
+        Idle proves nothing about an action the app has not yet reacted to: the
+        caller first waits for a sign of the rerun it started (see ``go``, ``press``).
+        """
         self.page.wait_for_function(IDLE, timeout=timeout)
+        self.page.wait_for_function(DRAWN, timeout=30_000)
         self.page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
 
     def open(self, path: str = "/") -> None:
         self.page.goto(self.server.url + path)
+        # the navigation is drawn by the first run itself: once it shows, that run has started
         self.page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
         self.settle()
 
@@ -84,10 +112,15 @@ class Visitor:
         nav = self.page.get_by_test_id("stSidebarNav")
         link = nav.get_by_role("link", name=re.compile(rf"{re.escape(title)}$"))
         path = urlsplit(link.get_attribute("href")).path
+        already_there = urlsplit(self.page.url).path == path
+        title_before = self.page.evaluate(MAIN_TITLE)
         link.click()
-        # the switch starts a moment after the click: wait for the new address and the new page's title
-        self.page.wait_for_url(lambda url: urlsplit(url).path == path)
-        self.page.locator('[data-testid="stMain"] h1').first.wait_for()
+        if not already_there:
+            # the switch starts a moment after the click: wait for the new address and a new page
+            # title (every page's title differs), so the old page's idle state is never taken for
+            # the new one's
+            self.page.wait_for_url(lambda url: urlsplit(url).path == path)
+            self.page.wait_for_function(NEW_TITLE, arg=title_before, timeout=60_000)
         self.settle()
         self.assert_healthy(title)
 
@@ -106,23 +139,14 @@ class Visitor:
             tabs.first.click()
         return tabs.count()
 
-    def press(self, label: str, until_sidebar: str = "") -> None:
-        """Click a button and wait for the rerun it starts to finish.
+    def press(self, label: str, until_sidebar: str) -> None:
+        """Click a button, wait for ``until_sidebar`` to appear in the sidebar, then for idle.
 
         On a loaded machine the rerun can start well after the click, so "idle"
-        right after it proves nothing: wait to see the script running (or, when
-        given, for ``until_sidebar`` to appear in the sidebar), then for idle.
+        right after it proves nothing: the sidebar line the rerun writes does.
         """
         self.page.get_by_test_id("stMain").get_by_role("button", name=label, exact=True).click()
-        if until_sidebar:
-            self.page.wait_for_function(
-                """text => document.querySelector('[data-testid="stSidebarUserContent"]')?.innerText.includes(text)""",
-                arg=until_sidebar, timeout=90_000)
-        else:
-            try:
-                self.page.wait_for_function(RUNNING, timeout=5_000)
-            except PlaywrightTimeout:
-                pass  # the rerun was quicker than the polling: it is over already
+        expect(self.page.get_by_test_id("stSidebarUserContent")).to_contain_text(until_sidebar, timeout=90_000)
         self.settle()
 
     # ----------------------------------------------------------- reading
@@ -160,7 +184,9 @@ class Visitor:
         self.page.mouse.move(1, 1)  # no tooltip left over from the last click
         self.page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, 900), 7000)})
         self.page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
-        self.page.wait_for_timeout(300)  # charts re-lay out to the new size
+        # charts re-lay out to the new size: wait until their sizes hold from one frame to the next
+        self.page.evaluate("() => { window.__chartSizes = null; window.__chartFrames = 0; }")
+        self.page.wait_for_function(CHARTS_STILL, polling="raf", timeout=30_000)
         path = self.shots / f"{name}.png"
         self.page.screenshot(path=str(path))
         self.page.set_viewport_size(VIEWPORT)
@@ -168,7 +194,7 @@ class Visitor:
 
 
 @pytest.fixture
-def visitor(chromium, streamlit_server: Server, screenshot_dir: Path) -> Iterator[Visitor]:
+def visitor(chromium, streamlit_server, screenshot_dir: Path) -> Iterator[Visitor]:
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     page = context.new_page()
@@ -229,13 +255,16 @@ def test_whatif_slider_moves_the_probability(visitor: Visitor) -> None:
     # the first metric on the page is the answer ("Probability of the ... class")
     label, before = next(iter(visitor.main_metrics().items()))
     assert label.startswith("Probability"), label
-    thumb = visitor.main().get_by_role("slider").first
+    thumb = visitor.main().get_by_role("slider").first  # Feature 1
     exact = visitor.main().get_by_role("spinbutton", name="Feature 1 (exact)")
     start = float(thumb.input_value())
     for _ in range(3):
         # one press per rerun: presses faster than the app reruns can be lost (see the report)
         thumb.focus()
+        moved_from = thumb.input_value()
         visitor.page.keyboard.press("ArrowRight")
+        expect(thumb).not_to_have_value(moved_from)
+        visitor.page.wait_for_function(EXACT_FOLLOWS_SLIDER, timeout=90_000)
         visitor.settle()
     visitor.assert_healthy("Predict after moving a slider")
     assert float(thumb.input_value()) > start
@@ -249,17 +278,18 @@ def test_shared_link_restores_the_settings(visitor: Visitor) -> None:
     """A link with settings in its query opens the app with those settings, on every page."""
     visitor.open("/" + SHARED_LINK)
     visitor.assert_healthy("shared link")
-    sidebar = visitor.sidebar_text()
-    assert "circles (n=300" in sidebar and "300 rows" in sidebar, sidebar
+    sidebar = visitor.page.get_by_test_id("stSidebarUserContent")
+    expect(sidebar).to_contain_text("circles (n=300")
+    expect(sidebar).to_contain_text("300 rows")
     query = parse_qs(urlsplit(visitor.page.url).query)
     assert query["generator"] == ["circles"] and query["n"] == ["300"], query
     assert query["hidden"] == ["4"] and query["lr"] == ["0.1"], query
     main = visitor.main()
-    assert main.get_by_role("radio", name="Generated 2-D data").is_checked()
+    expect(main.get_by_role("radio", name="Generated 2-D data")).to_be_checked()
 
     visitor.go("Train")
-    assert main.get_by_role("textbox", name="Hidden layers", exact=True).input_value() == "4"
-    assert main.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "0.1"
+    expect(main.get_by_role("textbox", name="Hidden layers", exact=True)).to_have_value("4")
+    expect(main.get_by_role("slider", name="Learning rate")).to_have_attribute("aria-valuetext", "0.1")
     visitor.press("Train", until_sidebar="2-4-1")
     visitor.assert_healthy("Train from a shared link")
     assert "2-4-1" in visitor.sidebar_text()
@@ -271,15 +301,16 @@ def test_shared_link_restores_the_settings(visitor: Visitor) -> None:
 def test_shared_link_straight_to_a_page(visitor: Visitor) -> None:
     """A link may point at a page: ``/train?...`` opens Train with the link's settings.
 
-    Someone has opened the app's root since the server started (on a fresh server a deep link
-    fails: see ``test_deep_link_on_a_fresh_server``).
+    Someone has opened the app's root since the server started (the first visitor of a fresh
+    server: ``test_deep_link_on_a_fresh_server``). The text box is drawn a moment after the
+    run ends, and holds "" for a moment before "4": so ``expect``, which waits for the value.
     """
     visitor.open("/")
     visitor.open("/train" + SHARED_LINK)
     visitor.assert_healthy("deep link")
-    assert visitor.main().get_by_role("heading", name="Train a network").is_visible()
-    assert visitor.main().get_by_role("textbox", name="Hidden layers", exact=True).input_value() == "4"
-    assert "circles (n=300" in visitor.sidebar_text()
+    expect(visitor.main().get_by_role("heading", name="Train a network")).to_be_visible()
+    expect(visitor.main().get_by_role("textbox", name="Hidden layers", exact=True)).to_have_value("4")
+    expect(visitor.page.get_by_test_id("stSidebarUserContent")).to_contain_text("circles (n=300")
 
 
 def test_messy_files_in_the_browser(visitor: Visitor) -> None:
@@ -287,17 +318,19 @@ def test_messy_files_in_the_browser(visitor: Visitor) -> None:
     visitor.open("/")
     main = visitor.main()
     main.get_by_text("Upload a CSV", exact=True).click()
-    visitor.settle()
     upload = main.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload.wait_for(state="attached")  # the rerun the choice starts draws the uploader
+    visitor.settle()
 
     upload.set_input_files(files=[{"name": "photo.csv", "mimeType": "text/csv",
                                    "buffer": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4}])
+    expect(main.get_by_test_id("stAlertContentError").first).to_be_visible(timeout=90_000)
     visitor.settle()
     visitor.assert_healthy("binary upload")
-    assert main.get_by_test_id("stAlertContentError").first.is_visible()
     assert "Diabetes" in visitor.sidebar_text()  # the previous data set stays
 
     upload.set_input_files(files=[{"name": "hostile.csv", "mimeType": "text/csv", "buffer": HOSTILE_CSV}])
+    expect(visitor.page.get_by_test_id("stSidebarUserContent")).to_contain_text("hostile.csv", timeout=90_000)
     visitor.settle()
     visitor.assert_healthy("hostile column names")
     page_text = visitor.page.locator("body").inner_text()
@@ -315,17 +348,7 @@ def test_messy_files_in_the_browser(visitor: Visitor) -> None:
     assert not visitor.dialogs
 
 
-@pytest.fixture
-def fresh_server(screenshot_dir: Path) -> Iterator[Server]:
-    """A server nobody has opened yet (as after a restart or a hosted app waking up)."""
-    server = start_server(screenshot_dir / "server-fresh.log")
-    try:
-        yield server
-    finally:
-        stop_server(server)
-
-
-def test_deep_link_on_a_fresh_server(chromium, fresh_server: Server, screenshot_dir: Path) -> None:
+def test_deep_link_on_a_fresh_server(chromium, fresh_server, screenshot_dir: Path) -> None:
     """The first visitor after a restart arrives by a shared link to a page, not the root."""
     context = chromium.new_context(viewport=VIEWPORT)
     try:
@@ -335,6 +358,6 @@ def test_deep_link_on_a_fresh_server(chromium, fresh_server: Server, screenshot_
         person.settle()
         person.screenshot("fresh-server-deep-link")
         person.assert_healthy("deep link on a fresh server")
-        assert person.main().get_by_role("textbox", name="Hidden layers", exact=True).input_value() == "4"
+        expect(person.main().get_by_role("textbox", name="Hidden layers", exact=True)).to_have_value("4")
     finally:
         context.close()
