@@ -23,6 +23,7 @@ state.sync_dataset()
 pages = {
     "Learn": [
         st.Page("views/data.py", title="Explore data", icon=":material/table_chart:", default=True),
+        st.Page("views/playground.py", title="Playground", icon=":material/play_circle:"),
         st.Page("views/train.py", title="Train", icon=":material/model_training:"),
         st.Page("views/predict.py", title="Predict (what if?)", icon=":material/tune:"),
     ],
@@ -41,4 +42,7 @@ pages = {
 navigation = st.navigation(pages)
 sidebar.render()
 state.write_query_params()
-navigation.run()
+try:
+    navigation.run()
+finally:
+    sidebar.render_model()  # what the page trained: the sidebar names the page's epoch

@@ -157,3 +157,43 @@ def _duration(seconds: float) -> str:
     if seconds >= 120:
         return f"{seconds / 60:,.0f} minutes"
     return f"{seconds:,.0f} seconds"
+
+
+# ----------------------------------------------------------------- playing live
+#: One playground frame (a tick's epochs plus the picture of every neuron) may cost this much of a core:
+#: at ``LIVE_FRAMES_PER_SECOND`` frames a second that is 20% of one core per playing session.
+LIVE_FRAME_SECONDS = 0.02
+LIVE_FRAMES_PER_SECOND = 10
+#: Cells the live picture traces each frame: the main plot's grid and every node's small grid.
+LIVE_GRID_CELLS = 50 * 50 + 20 * 20
+
+
+def live_frame_seconds(layer_sizes: Sequence[int], rows: int, epochs: int, *, batch_size: int | None = None,
+                       validation_rows: int = 0, optimizer: str = "adam") -> float:
+    """Estimated seconds of one core for one live frame: ``epochs`` of training and the picture's trace."""
+    train = training_seconds(cost.training_cost(layer_sizes, rows, epochs, batch_size=batch_size,
+                                                validation_rows=validation_rows, optimizer=optimizer))
+    picture = LIVE_GRID_CELLS * cost.multiply_adds_per_row(layer_sizes, backward=False) / MULTIPLY_ADDS_PER_SECOND
+    return train + picture
+
+
+def live_epochs(layer_sizes: Sequence[int], rows: int, wanted: int, **kwargs) -> int:
+    """How many of the ``wanted`` epochs one live frame may train within ``LIVE_FRAME_SECONDS`` (at least 1)."""
+    for epochs in range(wanted, 1, -1):
+        if live_frame_seconds(layer_sizes, rows, epochs, **kwargs) <= LIVE_FRAME_SECONDS:
+            return epochs
+    return 1
+
+
+def check_live(layer_sizes: Sequence[int], rows: int, **kwargs) -> str | None:
+    """Playing a net live: None, or why it is too big for a frame (then Train, not Play, is the way)."""
+    refusal = check_training(layer_sizes, rows, 1, **{k: v for k, v in kwargs.items() if k != "validation_rows"},
+                             validation_rows=kwargs.get("validation_rows", 0))
+    if refusal:
+        return refusal
+    seconds = live_frame_seconds(layer_sizes, rows, 1, **kwargs)
+    if seconds > 5 * LIVE_FRAME_SECONDS:
+        return (f"One frame of this network takes about {seconds * 1000:,.0f} ms of the server's processor; "
+                f"playing live allows {5 * LIVE_FRAME_SECONDS * 1000:,.0f} ms: use fewer rows or hidden units "
+                "here, or press Train on the Train page for a full run.")
+    return None

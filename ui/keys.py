@@ -33,6 +33,7 @@ EPOCHS = "epochs"
 BATCH_SIZE = "batch"
 L2 = "l2"
 L1 = "l1"
+CLIP_NORM = "clip"
 SCHEDULE = "schedule"
 VAL_FRACTION = "val"
 TEST_FRACTION = "test"
@@ -125,3 +126,16 @@ def whatif_key(run_id: int, feature: int) -> str:
 def whatif_number_key(run_id: int, feature: int) -> str:
     """The widget key of a what-if number entry (beside the slider of ``whatif_key``)."""
     return f"whatif_{run_id}_{feature}_number"
+
+# Playground page: page-local widgets (the play state itself lives in state's _PLAYER)
+PLAY_TOGGLE = "play_toggle"  # button: Play / Pause
+PLAY_STEP = "play_step"  # button: one epoch
+PLAY_RESET = "play_reset"  # button: the playing run back to epoch 0
+PLAY_SPEED = "play_speed"  # epochs per frame
+PLAY_DATA = "play_data"  # the 2-D pattern picker ("" keeps the active data)
+PLAY_X = "play_x"  # raw feature index on the plane's x axis
+PLAY_Y = "play_y"
+PLAY_SHOW_TEST = "play_show_test"
+PLAY_DISCRETIZE = "play_discretize"
+PLAY_LOG = "play_log"
+PLAY_VIEW = "play_view"  # the network view component

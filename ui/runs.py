@@ -13,7 +13,7 @@ rows, and the cost model's memory and CPU estimate of the request.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -56,6 +56,8 @@ class Run:
     split: tuple[np.ndarray, np.ndarray, np.ndarray]  # row indices: train, validation, test
     model: nn_core.Model
     pinned: bool = False
+    #: The steering changes made while it trained (``ui.timeline.Change``), in epoch order.
+    timeline: list = field(default_factory=list)
     _metrics: dict | None = None
     _metrics_epoch: int = -1
 
@@ -152,7 +154,7 @@ def train(run: Run, epochs: int, on_epoch: Callable[[int, nn_core.History], bool
     return run.net.fit(
         X_train, y_train, epochs=epochs, learning_rate=cfg.learning_rate, optimizer=cfg.optimizer,
         batch_size=cfg.batch_size or None, l2=cfg.l2, l1=cfg.l1, schedule=cfg.schedule,
-        validation_data=validation, early_stopping=early, seed=cfg.seed, on_epoch=on_epoch,
+        clip_norm=cfg.clip_norm or None, validation_data=validation, early_stopping=early, seed=cfg.seed, on_epoch=on_epoch,
     )
 
 

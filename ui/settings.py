@@ -51,6 +51,8 @@ INITS = ("auto", "glorot", "he", "normal", "zeros")
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 #: L2 / L1 penalty strengths offered (0 = off).
 PENALTIES = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+#: Gradient-clipping thresholds offered (the global L2 norm of the gradient; 0 = off).
+CLIP_NORMS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0)
 
 
 # -------------------------------------------------------------------- kinds
@@ -161,6 +163,7 @@ SETTINGS: tuple[Setting, ...] = (
     S("batch",     TRAIN, "batch_size",    INT,    0,          low=0, high=1_000_000),  # 0 = full batch
     S("l2",        TRAIN, "l2",            FLOAT,  0.0,        low=0.0, high=1.0, steps=PENALTIES),
     S("l1",        TRAIN, "l1",            FLOAT,  0.0,        low=0.0, high=1.0, steps=PENALTIES),
+    S("clip",      TRAIN, "clip_norm",     FLOAT,  0.0,        low=0.0, high=100.0, steps=CLIP_NORMS),  # 0 = off
     S("schedule",  TRAIN, "schedule",      TEXT,   "constant", choices=SCHEDULES),
     S("val",       TRAIN, "val_fraction",  FLOAT,  0.2,        low=0.0, high=0.5),
     S("test",      TRAIN, "test_fraction", FLOAT,  0.2,        low=0.0, high=0.5),

@@ -29,11 +29,28 @@ def render() -> None:
             if spec is not None and spec.derived:
                 st.text("derived: " + ", ".join(spec.derived))
         st.subheader("Model")
+        slot = st.empty()
+    state.set_sidebar_model_slot(slot)
+    render_model()
+
+
+def render_model() -> None:
+    """The active model, drawn (again) into the sidebar's slot.
+
+    The frame calls it before the page and again after it, and the
+    playground after every frame, so the sidebar names the same epoch as the
+    page once the page has trained (a fragment may redraw a slot made in the
+    full run).
+    """
+    slot = state.sidebar_model_slot()
+    if slot is None:
+        return
+    with slot.container():
         run = state.active_run()
         if run is None:
             st.caption("No model yet: open Train and press Train.")
             return
-        st.text(f"{run.label}\n{run.epochs} epochs trained ({run.history.status})")
+        st.text(f"{run.label}\n{run.epochs:,} epochs trained ({run.history.status})")
         if run.history.status == "diverged":
             st.error("Diverged: the weights blew up, so its scores mean nothing. Try a smaller learning rate.")
         score = headline(run)

@@ -49,9 +49,11 @@ _MODEL_UPLOAD = "_model_upload"  # (file id, "success" | "error", message) of th
 _WEIGHT_EDITS = "_weight_edits"
 _EDIT_SHOWN = "_edit_shown"
 _GRADCHECK = "_gradcheck"
+_PLAYER = "_player"  # the playground's ui.playground.Player
+_SIDEBAR_MODEL = "_sidebar_model"  # the sidebar's model block (an st.empty), redrawn after the page and each frame
 _SLOTS = {_ARTICLE_GAIN: None, _LESSON_RUNS: dict, _DATASET: None, _DATA_SPEC: None, _DATA_ERROR: None,
           _UPLOAD: None, _RUNS: list, _ACTIVE_RUN: None, _NEXT_RUN_ID: 1, _RUNS_DROPPED: list, _WHATIF: dict,
-          _WEIGHT_EDITS: dict, _EDIT_SHOWN: None, _GRADCHECK: dict}
+          _WEIGHT_EDITS: dict, _EDIT_SHOWN: None, _GRADCHECK: dict, _PLAYER: None, _SIDEBAR_MODEL: None}
 
 
 def init() -> None:
@@ -225,6 +227,11 @@ def add_run(run: Run) -> None:
     ss[_ACTIVE_RUN] = run.id
 
 
+def forget_run(run: Run) -> None:
+    """Remove ``run`` from the session (an untrained run the playground replaces); no notice."""
+    st.session_state[_RUNS].remove(run)
+
+
 def dropped_runs() -> list[str]:
     return st.session_state[_RUNS_DROPPED]
 
@@ -335,6 +342,26 @@ def gradcheck_result(run: Run, fingerprint: tuple):
 
 def set_gradcheck_result(run: Run, fingerprint: tuple, result) -> None:
     st.session_state[_GRADCHECK] = {run.id: (fingerprint, result)}
+
+
+# ---------------------------------------------------------------- playground
+def player():
+    """This session's play state (``ui.playground.Player``), made on first use."""
+    from .playground import Player
+
+    ss = st.session_state
+    if ss[_PLAYER] is None:
+        ss[_PLAYER] = Player()
+    return ss[_PLAYER]
+
+
+def sidebar_model_slot():
+    """Where the sidebar draws the active model (set by ``ui.sidebar.render`` each full rerun)."""
+    return st.session_state[_SIDEBAR_MODEL]
+
+
+def set_sidebar_model_slot(slot) -> None:
+    st.session_state[_SIDEBAR_MODEL] = slot
 
 
 # ------------------------------------------------------------- shared links

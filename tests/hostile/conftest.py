@@ -49,7 +49,9 @@ def run_bounded(code: str, address_space_mb: int = 2000, timeout: float = 120) -
 
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "PYTHONPATH": str(ROOT)}
-    report = "\nimport resource as _r\nprint('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)\n"
+    # VmHWM is this process's own peak: ru_maxrss on Linux keeps the forking parent's (pytest's) peak too
+    report = ("\nfor _line in open('/proc/self/status'):\n"
+              "    if _line.startswith('VmHWM:'):\n        print('PEAK_KB', _line.split()[1])\n")
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code + report], capture_output=True, text=True,
                           timeout=timeout, preexec_fn=limit, cwd=ROOT, env=env)

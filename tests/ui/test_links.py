@@ -25,6 +25,9 @@ DEFAULTS_THEN = {
     "target": "", "features": [], "missing": "drop", "one_hot": [],  # an upload's columns: never in a link
 }
 
+#: Settings added since these links were shared, at defaults that train as before (0 = no gradient clipping).
+ADDED_SINCE = {"clip": 0.0}
+
 TODAYS_LINKS = [
     pytest.param(
         "source=generated&generator=circles&n=300&hidden=4&lr=0.1",
@@ -70,9 +73,9 @@ def opened(query: str) -> tuple[dict, list[links.LinkNote]]:
 @pytest.mark.parametrize("query, changes", TODAYS_LINKS)
 def test_a_link_shared_before_opens_the_same_settings(query, changes):
     session, notes = opened(query)
-    assert session == {**DEFAULTS_THEN, **changes}
+    assert session == {**DEFAULTS_THEN, **ADDED_SINCE, **changes}
     for name, value in session.items():
-        assert type(value) is type({**DEFAULTS_THEN, **changes}[name]), name
+        assert type(value) is type({**DEFAULTS_THEN, **ADDED_SINCE, **changes}[name]), name
     assert notes == []
 
 
@@ -87,10 +90,11 @@ def test_writing_the_settings_read_gives_the_link_back(query, changes):
 
 
 def test_the_defaults_are_todays():
-    assert settings.DEFAULTS == DEFAULTS_THEN
+    assert settings.DEFAULTS == {**DEFAULTS_THEN, **ADDED_SINCE}
     assert TrainConfig() == TrainConfig(hidden=(8, 8), activation="tanh", optimizer="adam", learning_rate=0.03,
                                         epochs=300, batch_size=0, l2=0.0, l1=0.0, schedule="constant",
-                                        val_fraction=0.2, test_fraction=0.2, patience=0, seed=0, init="auto")
+                                        val_fraction=0.2, test_fraction=0.2, patience=0, seed=0, init="auto",
+                                        clip_norm=0.0)
     assert DataSpec() == DataSpec(source="bundled", bundled="diabetes", generator="moons", n=400, noise=0.2,
                                   seed=0, classes=2, derived=(), upload_id="", target="", features=(),
                                   problem="auto", missing="drop", one_hot=())
@@ -102,7 +106,7 @@ HOSTILE = ("source=upload&n=1000000000&noise=nan&lr=inf&activation=swish&target=
 
 def test_hostile_values_are_clamped_or_ignored_as_before():
     session, _ = opened(HOSTILE)
-    assert session == {**DEFAULTS_THEN, "n": 10_000, "val": 0.5}
+    assert session == {**DEFAULTS_THEN, **ADDED_SINCE, "n": 10_000, "val": 0.5}
 
 
 def test_every_value_not_taken_as_written_is_noted_with_a_reason():
@@ -126,7 +130,7 @@ def test_every_value_not_taken_as_written_is_noted_with_a_reason():
 ])
 def test_numbers_are_clamped_to_the_widgets_ranges(query, expected):
     session, notes = opened(query)
-    assert session == {**DEFAULTS_THEN, **expected}
+    assert session == {**DEFAULTS_THEN, **ADDED_SINCE, **expected}
     assert {n.param for n in notes} == set(params_of(query)) - {"generator"}
 
 

@@ -159,6 +159,7 @@ def build_payload(
     main_box: tuple[int, int] = (320, 320),
     loss_train: Sequence[float] | None = None,
     loss_test: Sequence[float] | None = None,
+    loss_test_label: str = "validation",
     log_y: bool = False,
     marker_epoch: int | None = None,
     epoch: int | None = None,
@@ -175,7 +176,8 @@ def build_payload(
     ``features`` over ``x_range`` x ``y_range`` (default: the data's range plus
     5%) and holds the other features at ``held`` (default: training medians).
     ``y_*`` are class indices, or for a linear output targets in the net's
-    output units. ``loss_*`` default to ``net.history.loss`` / ``val_loss`` and
+    output units. ``loss_*`` default to ``net.history.loss`` / ``val_loss`` (labelled
+    ``loss_test_label``) and
     ``epoch`` to their length. ``equal_aspect`` (default: exactly two features)
     sizes the main plot with one scale on both axes inside ``main_box`` pixels.
     """
@@ -248,6 +250,7 @@ def build_payload(
         "epoch": encode_f32(keep + 1),
         "train": encode_f32(train[keep]),
         "test": encode_f32(test[keep]) if len(test) == len(train) and len(test) else None,
+        "test_label": loss_test_label,
         "log_y": bool(log_y),
         "marker": marker_epoch,
     }

@@ -122,7 +122,7 @@ function decodePayload(data) {
     train: pts(data.points.train),
     test: pts(data.points.test),
     loss: { epoch: f32(loss.epoch), train: f32(loss.train), test: f32(loss.test),
-            logY: loss.log_y, marker: loss.marker },
+            logY: loss.log_y, marker: loss.marker, testLabel: loss.test_label || "test" },
     off: new Set((data.off || []).map((t) => t.join(","))),
     editedEdges: new Set((data.edited_edges || []).map((t) => t.join(","))),
     editedBiases: new Set((data.edited_biases || []).map((t) => t.join(","))),

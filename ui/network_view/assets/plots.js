@@ -185,6 +185,6 @@ function drawLoss(ctx, view, geo, style) {
   ctx.fillText("— train loss", m.left, 10);
   if (loss.test) {
     ctx.fillStyle = "#777";
-    ctx.fillText("- - test loss", m.left + 80, 10);
+    ctx.fillText(`- - ${loss.testLabel} loss`, m.left + 80, 10);
   }
 }
