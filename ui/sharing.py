@@ -37,7 +37,7 @@ LINK_TARGETS = {"": "Explore data", "train": "Train", "predict": "Predict (what 
 SHARE_PATH = "share"
 
 RUN_COLUMNS = ("id", "active", "data", "architecture", "activation", "optimizer", "lr", "epochs", "status",
-               "final train loss", "final val loss", "held-out", "held-out metric", "pinned")
+               "final train loss", "final val loss", "held-out", "held-out metric", "steered", "pinned")
 
 
 # -------------------------------------------------------------------- links
@@ -205,6 +205,7 @@ def run_rows(runs: Sequence[Run], active_id: int | None) -> pd.DataFrame:
             "final val loss": _last(hist.val_loss),
             "held-out": metric,
             "held-out metric": score,
+            "steered": "; ".join(change.describe() for change in run.timeline),
             "pinned": run.pinned,
         })
     return pd.DataFrame(rows, columns=list(RUN_COLUMNS))

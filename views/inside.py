@@ -16,7 +16,10 @@ st.markdown("No black box: every weight, bias and neuron of the trained net, dra
             "arrays it computes with. Step it one epoch at a time and watch them move.")
 run = guards.active_run_or_stop("to look inside")
 ds, net = run.dataset, run.net
-st.text(f"{run.label} · {run.epochs:,} epochs trained")
+header = st.empty()  # redrawn with every epoch Play trains, so it names the epoch the pictures show
+header.text(f"{run.label} · {run.epochs:,} epochs trained")
+st.page_link("views/playground.py", label="Watch it learn live, every neuron in the diagram: Playground",
+             icon=":material/play_circle:")
 
 # ------------------------------------------------------------ train a little more
 step_col, play_col, info_col = st.columns([1, 1, 3], vertical_alignment="center")
@@ -180,6 +183,7 @@ draw_maps()
 if play:
     def redraw(done: int, target: int) -> None:
         progress.progress(1 - (target - done) / 10, text=f"Epoch {done:,} of {target:,}")
+        header.text(f"{run.label} · {done:,} epochs trained")
         draw_diagram()
         draw_maps()
 

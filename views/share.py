@@ -78,6 +78,11 @@ if state.setting(state.SOURCE) == "upload":
     st.warning("Your data is an uploaded file, and a file cannot travel in a link: the link carries the "
                "training settings only and opens on a bundled data set instead. Send the file along; once it is "
                "uploaded on Explore data with the same target and features, Train gives the same run.")
+active = state.active_run()
+if active is not None and active.timeline:
+    st.info("The active run was steered while it trained (" + "; ".join(c.describe() for c in active.timeline)
+            + "). A link carries one value per setting, so it opens with the settings the run has now and "
+            "cannot replay those changes: download the model file below, which keeps them.")
 with st.expander("What the link holds"):
     st.dataframe(sharing.link_settings_table(params), hide_index=True)
 
