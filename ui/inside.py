@@ -304,7 +304,8 @@ def param_label(run: Run, ref: ParamRef) -> str:
     return f"weight {neuron_names(run, ref.layer)[ref.frm]} -> {to}"
 
 
-def _write(net: nn_core.MLP, ref: ParamRef, value: float) -> None:
+def write_parameter(net: nn_core.MLP, ref: ParamRef, value: float) -> None:
+    """Set one parameter in place (these are the arrays the net and its optimizer use)."""
     # in place: these are the arrays the net (and its optimizer) use
     if ref.is_bias:
         net.biases[ref.layer][ref.to] = value
@@ -321,7 +322,7 @@ def set_parameter(run: Run, ref: ParamRef, value: float, originals: dict[ParamRe
     if not math.isfinite(value):
         raise ValueError("A weight must be a finite number.")
     originals.setdefault(ref, param_value(run.net, ref))
-    _write(run.net, ref, value)
+    write_parameter(run.net, ref, value)
     if value == originals[ref]:
         del originals[ref]
     runs.weights_changed(run)
@@ -330,7 +331,7 @@ def set_parameter(run: Run, ref: ParamRef, value: float, originals: dict[ParamRe
 def restore_parameters(run: Run, originals: dict[ParamRef, float]) -> None:
     """Put every edited parameter back to its trained value and forget the edits."""
     for ref, value in originals.items():
-        _write(run.net, ref, value)
+        write_parameter(run.net, ref, value)
     originals.clear()
     runs.weights_changed(run)
 
@@ -340,12 +341,12 @@ def trained_values(net: nn_core.MLP, originals: Mapping[ParamRef, float]) -> Ite
     """Within the block the net has its trained values back; the edits return after it."""
     edited = {ref: param_value(net, ref) for ref in originals}
     for ref, value in originals.items():
-        _write(net, ref, value)
+        write_parameter(net, ref, value)
     try:
         yield
     finally:
         for ref, value in edited.items():
-            _write(net, ref, value)
+            write_parameter(net, ref, value)
 
 
 def edits_table(run: Run, originals: Mapping[ParamRef, float]) -> pd.DataFrame:

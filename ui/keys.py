@@ -139,3 +139,7 @@ PLAY_SHOW_TEST = "play_show_test"
 PLAY_DISCRETIZE = "play_discretize"
 PLAY_LOG = "play_log"
 PLAY_VIEW = "play_view"  # the network view component
+PLAY_CLICK = "play_click"  # what a click on the plane does: look, add a point of a class, remove a point
+PLAY_EDITING = "play_editing"  # the weight editor is open (its target: EDIT_LAYER, EDIT_FROM, EDIT_TO)
+PLAY_EDIT_CLOSE = "play_edit_close"
+PLAY_POINTS_BACK = "play_points_back"

@@ -56,8 +56,11 @@ class Run:
     split: tuple[np.ndarray, np.ndarray, np.ndarray]  # row indices: train, validation, test
     model: nn_core.Model
     pinned: bool = False
-    #: The steering changes made while it trained (``ui.timeline.Change``), in epoch order.
+    #: What happened to it beyond training, in epoch order: steering (``ui.timeline.Change``), weights set by hand
+    #: and points added or removed (``ui.timeline.WeightEdit``, ``PointEdit``).
     timeline: list = field(default_factory=list)
+    #: ``(dataset, split)`` before points were added or removed by hand (None: the data as loaded).
+    base: tuple | None = None
     _metrics: dict | None = None
     _metrics_epoch: int = -1
 

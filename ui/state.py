@@ -329,6 +329,24 @@ def sync_edit_value(marker: tuple, value: float) -> None:
         ss[_EDIT_SHOWN] = marker
 
 
+def open_editor(ref) -> None:
+    """Open the playground's editor on parameter ``ref`` (the Inside page's edit pickers follow it)."""
+    ss = st.session_state
+    ss[keys.EDIT_LAYER], ss[keys.EDIT_TO] = ref.layer, ref.to
+    ss[keys.EDIT_FROM], ss[keys.PLAY_EDITING] = -1 if ref.frm is None else ref.frm, True
+
+
+def edit_target():
+    """The parameter the playground's editor is open on (``ui.inside.ParamRef``), or None when it is closed."""
+    from .inside import ParamRef
+
+    ss = st.session_state
+    if not ss.get(keys.PLAY_EDITING) or any(ss.get(k) is None for k in (keys.EDIT_LAYER, keys.EDIT_FROM, keys.EDIT_TO)):
+        return None
+    frm = ss[keys.EDIT_FROM]
+    return ParamRef(ss[keys.EDIT_LAYER], ss[keys.EDIT_TO], None if frm < 0 else frm)
+
+
 def forget_edit_value() -> None:
     """The next ``sync_edit_value`` shows the parameter's value again (after a restore)."""
     st.session_state[_EDIT_SHOWN] = None

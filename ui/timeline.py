@@ -11,15 +11,18 @@ net, so it starts a new run instead.
 
 Each steering change is kept on the run as a ``Change``: from epoch
 ``epoch`` on (after ``epoch`` epochs trained), ``field`` went from ``old`` to
-``new``. ``start_config`` undoes them to the settings the run started with,
-and ``replay`` trains a fresh copy of the run through the same changes at the
-same epochs: the same numbers, bit for bit, because ``nn_core`` carries every
-piece of training state (optimizer, schedule, shuffling stream, early
-stopping) from one ``fit`` call to the next.
+``new``. Hands-on events join it the same way (``ui.hands_on``): a weight or
+bias set by hand (``WeightEdit``), a training point added or removed
+(``PointEdit``). ``start_config`` undoes the changes to the settings the run
+started with, and ``replay`` trains a fresh copy of the run through the same
+events at the same epochs: the same numbers, bit for bit, because ``nn_core``
+carries every piece of training state (optimizer, schedule, shuffling
+stream, early stopping) from one ``fit`` call to the next.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 
 from .runs import Run, new_run, train
@@ -67,6 +70,60 @@ class Change:
         return cls(epoch, name, _field_value(name, old), _field_value(name, new))
 
 
+@dataclass(frozen=True)
+class WeightEdit:
+    """At epoch ``epoch``, ``weights[layer][frm, to]`` (or ``biases[layer][to]`` when ``frm`` is None) set to ``value``."""
+
+    epoch: int
+    layer: int
+    to: int
+    frm: int | None
+    value: float
+
+    def describe(self) -> str:
+        what = f"bias of layer {self.layer + 1} unit {self.to + 1}" if self.frm is None else \
+            f"weight {self.frm + 1} → {self.to + 1} into layer {self.layer + 1}"
+        return f"epoch {self.epoch:,}: {what} set to {self.value:.4g} by hand"
+
+    def to_list(self) -> list:
+        return [self.epoch, "edit", self.layer, self.frm, self.to, self.value]
+
+
+@dataclass(frozen=True)
+class PointEdit:
+    """At epoch ``epoch``, a training row ``x`` (raw features) of label ``label`` added or removed."""
+
+    epoch: int
+    action: str  # "add" or "remove"
+    x: tuple[float, ...]
+    label: float
+
+    def describe(self) -> str:
+        where = ", ".join(f"{v:.3g}" for v in self.x)
+        return f"epoch {self.epoch:,}: a point ({where}) of label {self.label:g} {self.action}{'ed' if self.action == 'add' else 'd'}"
+
+    def to_list(self) -> list:
+        return [self.epoch, self.action, list(self.x), self.label]
+
+
+def event_from_list(item):
+    """A timeline entry read back from its list (``to_list``); ``ValueError`` with a sentence for anything else."""
+    if not (isinstance(item, list) and len(item) >= 2 and type(item[0]) is int and item[0] >= 0):
+        raise ValueError("A timeline entry starts with a whole epoch and says what happened.")
+    epoch, kind = item[0], item[1]
+    if kind == "edit" and len(item) == 6 and all(type(v) is int or v is None for v in item[2:5]) \
+            and _finite(item[5]):
+        return WeightEdit(epoch, item[2], item[4], item[3], float(item[5]))
+    if kind in ("add", "remove") and len(item) == 4 and isinstance(item[2], list) \
+            and all(_finite(v) for v in item[2]) and _finite(item[3]):
+        return PointEdit(epoch, kind, tuple(float(v) for v in item[2]), float(item[3]))
+    return Change.from_list(item)
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def differences(old: TrainConfig, new: TrainConfig) -> list[str]:
     """The ``TrainConfig`` fields whose values differ (``epochs`` left out: it is per press)."""
     return [f.name for f in fields(old) if f.name not in PER_PRESS and getattr(old, f.name) != getattr(new, f.name)]
@@ -100,7 +157,8 @@ def start_config(run: Run) -> TrainConfig:
     """The settings ``run`` started with: each steered field at the value before its first change."""
     first: dict[str, object] = {}
     for change in run.timeline:
-        first.setdefault(change.field, change.old)
+        if isinstance(change, Change):
+            first.setdefault(change.field, change.old)
     return replace(run.config, **first)
 
 
@@ -109,17 +167,24 @@ def replay(run: Run, epochs: int | None = None, run_id: int | None = None) -> Ru
 
     ``epochs`` defaults to the run's own count: the copy then holds the same
     parameters and history as ``run``, bit for bit (a run with edits made
-    outside training, such as a hand-set weight, is not reproduced by this).
+    outside training is reproduced when it is an event of the timeline: a
+    weight set by hand, a point added or removed).
     """
+    from . import hands_on
+
     epochs = run.epochs if epochs is None else epochs
-    copy = new_run(run.id if run_id is None else run_id, run.dataset, run.data_spec, run.derived, start_config(run))
-    for change in run.timeline:
-        if change.epoch > epochs:
+    dataset = run.base[0] if run.base is not None else run.dataset
+    copy = new_run(run.id if run_id is None else run_id, dataset, run.data_spec, run.derived, start_config(run))
+    for event in run.timeline:
+        if event.epoch > epochs:
             break
-        if change.epoch > copy.epochs:
-            train(copy, change.epoch - copy.epochs)
-        copy.config = replace(copy.config, **{change.field: change.new})
-        copy.timeline.append(change)
+        if event.epoch > copy.epochs:
+            train(copy, event.epoch - copy.epochs)
+        if isinstance(event, Change):
+            copy.config = replace(copy.config, **{event.field: event.new})
+            copy.timeline.append(event)
+        else:
+            hands_on.apply(copy, event)
     if epochs > copy.epochs:
         train(copy, epochs - copy.epochs)
     return copy

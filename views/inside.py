@@ -4,7 +4,7 @@ statistics and the gradient check, for the active run, stepped an epoch at a tim
 import streamlit as st
 
 from nn_core.gradcheck import PASS_THRESHOLD
-from ui import display, guards, inside, state
+from ui import display, guards, hands_on, inside, state
 from ui.boundary import boundary_chart, held_note, points_for
 from ui.charts import inside as charts
 from ui.explore import escape_markdown
@@ -98,11 +98,11 @@ def draw_maps() -> None:
 
 
 def apply_edit(ref: inside.ParamRef) -> None:
-    inside.set_parameter(run, ref, state.setting(state.EDIT_VALUE), state.weight_edits(run))
+    hands_on.edit(run, ref, state.setting(state.EDIT_VALUE), state.weight_edits(run))
 
 
 def restore_edits() -> None:
-    inside.restore_parameters(run, state.weight_edits(run))
+    hands_on.restore(run, state.weight_edits(run))
     state.forget_edit_value()
 
 

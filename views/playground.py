@@ -3,7 +3,7 @@
 import streamlit as st
 
 from nn_core.data import GENERATORS
-from ui import live_training, playground, settings, sidebar, state, timeline
+from ui import hands_on, inside, live_training, playground, settings, sidebar, state, timeline
 from ui.explore import escape_markdown
 from ui.network_view.component import network_view
 from ui.runs import new_run, train
@@ -139,6 +139,34 @@ if x_feature == y_feature:
     st.warning("Pick two different features for the plane.")
     st.stop()
 view = playground.View(x_feature, y_feature, show_test, discretize, log_loss)
+originals = state.weight_edits(run)  # trained values of the weights set by hand (until training goes on)
+mode = "look"
+if hands_on.can_draw_points(run):
+    classes = run.dataset.class_names
+    modes = ["look", *(f"add:{k}" for k in range(len(classes))), "remove"]
+    state.fit_choice(state.PLAY_CLICK, modes, "look")
+    click_col, back_col = st.columns([4, 1], vertical_alignment="bottom")
+    mode = click_col.segmented_control(
+        "A click on the plane", modes, key=state.PLAY_CLICK, required=True,
+        format_func=lambda m: {"look": "shows where it is", "remove": "removes a training point"}.get(
+            m, f"adds a point of class {classes[int(m[4:])] if m[4:].isdigit() else ''}"))
+    added, removed = hands_on.points_changed(run)
+    back_col.button("Put the data back", key=state.PLAY_POINTS_BACK, disabled=not (added or removed),
+                    on_click=hands_on.restore_points, args=(run,), width="stretch",
+                    help=f"{added} point(s) added, {removed} removed by hand.")
+
+
+def on_click(event: dict) -> None:
+    """A click the view reported: open the editor of a weight or bias, or add or remove a point."""
+    try:
+        outcome = hands_on.handle_click(run, event, mode)
+    except ValueError as exc:
+        st.toast(escape_markdown(str(exc)))
+        return
+    if isinstance(outcome, inside.ParamRef):
+        state.open_editor(outcome)
+    if outcome is not None:
+        st.rerun()  # the editor, the new point, the data-back button and the timeline are drawn afresh
 
 
 @st.fragment(run_every=playground.FRAME_SECONDS if player.playing else None)
@@ -152,12 +180,31 @@ def live() -> None:
         if not player.playing:
             st.rerun()  # paused itself: the full rerun stops the timer and says why
     rate = player.epochs_per_second() if player.playing else None
-    if network_view(playground.picture(run, view, rate), key=state.PLAY_VIEW) is not None:
-        player.touch()
+    edges, biases = hands_on.marks(originals)
+    event = network_view(playground.picture(run, view, rate, edited_edges=edges, edited_biases=biases),
+                         key=state.PLAY_VIEW)
     sidebar.render_model()
+    if event is not None:
+        player.touch()
+        on_click(event)
 
 
 live()
+ref = state.edit_target()
+if hands_on.fits(run, ref):
+    with st.container(border=True):
+        value_col, restore_col, close_col = st.columns([3, 1.2, 0.8], vertical_alignment="bottom")
+        state.sync_edit_value((run.id, ref, run.epochs), hands_on.current_value(run, ref))
+        value_col.number_input(f"Set the {inside.param_label(run, ref)}", step=0.1, format="%.4f",
+                               key=state.EDIT_VALUE, on_change=lambda: hands_on.edit(
+                                   run, ref, state.setting(state.EDIT_VALUE), originals))
+        restore_col.button("Trained values back", key=state.EDIT_RESTORE, disabled=not originals, width="stretch",
+                           on_click=lambda: (hands_on.restore(run, originals), state.forget_edit_value()))
+        close_col.button("Close", key=state.PLAY_EDIT_CLOSE, width="stretch",
+                         on_click=lambda: state.set_setting(state.PLAY_EDITING, False))
+        st.caption("Click another line or bias square in the diagram to edit it. Edited weights are dashed. "
+                   "Training on from here trains the edited weights: they become the run's own, and the "
+                   "run's timeline keeps the edit, so a replay reproduces it.")
 if run.timeline:
-    st.markdown("**Steered so far**")
-    st.text("\n".join(change.describe() for change in run.timeline))
+    st.markdown("**What happened to this run besides training**")
+    st.text("\n".join(event.describe() for event in run.timeline))
