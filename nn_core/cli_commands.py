@@ -28,6 +28,7 @@ from .cost import MB
 from .data import apply
 from .data.bundled import BUNDLED, DATA_DIR, load_bundled
 from .data.csv import MAX_BYTES, load_csv
+from .data.csv_out import to_csv
 from .data.dataset import Dataset, make_dataset
 from .data.generators import GENERATORS, generate
 from .losses import output_for_problem
@@ -236,10 +237,10 @@ def cmd_predict(args: argparse.Namespace) -> None:
 
     notes = [*apply.report_messages(report), *_filled_note(X)]
     if args.out:
-        predictions.to_csv(args.out, index=False, float_format="%.6g")
+        to_csv(predictions, args.out, float_format="%.6g")
         print("\n".join([*notes, f"Wrote {_count(len(predictions), 'prediction')} to {args.out}."]))
     else:
-        predictions.to_csv(sys.stdout, index=False, float_format="%.6g")
+        to_csv(predictions, sys.stdout, float_format="%.6g")
         for note in notes:
             print(note, file=sys.stderr)
 
@@ -395,13 +396,13 @@ def cmd_generate(args: argparse.Namespace) -> None:
     table[dataset.target_name] = dataset.y
     if args.out:
         _check_can_write(args.out)
-        table.to_csv(args.out, index=False, float_format="%.6g")
+        to_csv(table, args.out, float_format="%.6g")
         print(
             f"Wrote {_count(dataset.n_samples, 'row')} of {args.name} to {args.out}; train with: "
             f"nn-core train {args.out} --target {dataset.target_name} --out model.json"
         )
     else:
-        table.to_csv(sys.stdout, index=False, float_format="%.6g")
+        to_csv(table, sys.stdout, float_format="%.6g")
 
 
 # --------------------------------------------------------------------------- #
