@@ -21,6 +21,7 @@ from nn_core import explain
 from nn_core.data import apply, load_csv, to_csv
 
 from .boundary import axis_range
+from .budgets import check_prediction
 from .charts import padded_domain
 from .charts.boundary import SELECTION
 from .runs import Run
@@ -371,6 +372,9 @@ def predict_batch(run: Run, data: bytes) -> BatchResult:
     ds = run.dataset
     features = list(ds.feature_names)
     frame, report = load_csv(data)
+    refusal = check_prediction(run.net.layer_sizes, len(frame))
+    if refusal:
+        raise ValueError(refusal)
     X = apply.feature_frame(frame, features)
     notes = apply.report_messages(report)
     target = ds.target_name if ds.target_name in frame.columns else None
