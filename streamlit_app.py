@@ -42,6 +42,8 @@ pages = {
 navigation = st.navigation(pages)
 sidebar.render()
 state.write_query_params()
+if notice := state.link_notice(navigation.url_path):
+    st.warning(notice, icon=":material/link:")
 try:
     navigation.run()
 finally:

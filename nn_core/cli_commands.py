@@ -11,8 +11,11 @@ dashboard.
 from __future__ import annotations
 
 import argparse
+import errno
 import math
+import os
 import shlex
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 from . import article, metrics
+from .cost import MB
 from .data import apply
 from .data.bundled import BUNDLED, DATA_DIR, load_bundled
-from .data.csv import load_csv
+from .data.csv import MAX_BYTES, load_csv
+from .data.csv_out import to_csv
 from .data.dataset import Dataset, make_dataset
 from .data.generators import GENERATORS, generate
 from .losses import output_for_problem
@@ -232,10 +237,10 @@ def cmd_predict(args: argparse.Namespace) -> None:
 
     notes = [*apply.report_messages(report), *_filled_note(X)]
     if args.out:
-        predictions.to_csv(args.out, index=False, float_format="%.6g")
+        to_csv(predictions, args.out, float_format="%.6g")
         print("\n".join([*notes, f"Wrote {_count(len(predictions), 'prediction')} to {args.out}."]))
     else:
-        predictions.to_csv(sys.stdout, index=False, float_format="%.6g")
+        to_csv(predictions, sys.stdout, float_format="%.6g")
         for note in notes:
             print(note, file=sys.stderr)
 
@@ -391,13 +396,13 @@ def cmd_generate(args: argparse.Namespace) -> None:
     table[dataset.target_name] = dataset.y
     if args.out:
         _check_can_write(args.out)
-        table.to_csv(args.out, index=False, float_format="%.6g")
+        to_csv(table, args.out, float_format="%.6g")
         print(
             f"Wrote {_count(dataset.n_samples, 'row')} of {args.name} to {args.out}; train with: "
             f"nn-core train {args.out} --target {dataset.target_name} --out model.json"
         )
     else:
-        table.to_csv(sys.stdout, index=False, float_format="%.6g")
+        to_csv(table, sys.stdout, float_format="%.6g")
 
 
 # --------------------------------------------------------------------------- #
@@ -406,11 +411,35 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 
 def _read_csv(path: str, one_hot: Sequence[str] = ()):
-    """``load_csv`` of a file's bytes: ``(frame, report)``."""
-    file = Path(path)
-    if file.is_dir():
-        raise IsADirectoryError(0, "is a folder", path)
-    return load_csv(file.read_bytes(), one_hot=one_hot)
+    """``load_csv`` of a file's bytes: ``(frame, report)``; the size is checked before reading."""
+    return load_csv(_read_regular_file(path, MAX_BYTES, "CSV file"), one_hot=one_hot)
+
+
+def _read_regular_file(path: str, max_bytes: int, what: str) -> bytes:
+    """A regular file's bytes, at most ``max_bytes``: its size is read (stat) before its content.
+
+    A folder, a device (``/dev/zero``), a pipe or a socket is refused in a
+    sentence: such a file has no size and could be read forever. At most
+    ``max_bytes + 1`` bytes are read, so a file that grows meanwhile is still bounded.
+    """
+    info = os.stat(path)  # a missing file: FileNotFoundError, said in one line by cli.main
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder", path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(
+            f"Cannot read the {what} {path}: it is not a regular file (a device, a pipe or a socket "
+            "has no size and could be read forever); save the data to a file first."
+        )
+    if info.st_size > max_bytes:
+        raise ValueError(
+            f"The {what} {path} is {info.st_size / MB:,.1f} MB; the limit is {max_bytes / MB:,.0f} MB. "
+            "Use a sample of the rows."
+        )
+    with open(path, "rb") as file:
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"The {what} {path} grew past {max_bytes / MB:,.0f} MB while it was read.")
+    return data
 
 
 def _check_can_write(path: str) -> None:

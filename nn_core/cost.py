@@ -45,6 +45,8 @@ import numpy as np
 
 from .network import count_parameters
 
+#: A megabyte, as the app, its upload widget (on every system but Windows) and its limits count it.
+MB = 1_000_000
 #: The optimizer's state in parameter vectors (``optimizers.py``): Adam keeps m, v and a scratch.
 OPTIMIZER_VECTORS = {"sgd": 0, "momentum": 1, "adam": 3}
 #: ``(b, h_L)`` temporaries the loss makes per batch (softmax: shifted logits, exponentials, products).

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cost import MB
 from .network import MLP, _check_layer_sizes, count_parameters
 from .preprocessing import Model, Preprocessing
 from .training import History
@@ -42,7 +43,7 @@ from .validation import MAX_PARAMETERS
 
 FORMAT = "nn_core-model"
 VERSION = 1
-MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_FILE_BYTES = 256 * MB
 #: Epochs of history a model file may carry (each of its lists at most this long).
 MAX_HISTORY = 1_000_000
 #: Brackets, braces and commas outside the parameters, preprocessing and history that a file may hold.

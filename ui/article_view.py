@@ -6,6 +6,7 @@ the page caches it for every visitor; nothing here depends on a user's data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,8 @@ import numpy as np
 import nn_core
 from nn_core import article
 from nn_core.metrics import accuracy
+
+from .budgets import ARTICLE_EPOCHS, check_article_hidden
 
 
 @dataclass
@@ -43,13 +46,22 @@ class HiddenLayerGain:
     final_loss: float
 
 
-def with_hidden_layer(page: ArticlePage, hidden: tuple[int, ...] = (8,), epochs: int = 300) -> HiddenLayerGain:
-    """Train ``[2, *hidden, 1]`` on exactly the neuron's training rows and standardizer; score the same test rows."""
+def with_hidden_layer(page: ArticlePage, hidden: tuple[int, ...] = (8,), epochs: int = ARTICLE_EPOCHS,
+                      on_epoch: Callable[[int, nn_core.History], bool | None] | None = None) -> HiddenLayerGain:
+    """Train ``[2, *hidden, 1]`` on exactly the neuron's training rows and standardizer; score the same test rows.
+
+    ``ValueError`` (a sentence) past the app's budgets (``ui.budgets.check_article_hidden``);
+    ``on_epoch`` is ``fit``'s callback (the page's stop point).
+    """
     fit = page.neuron
+    refusal = check_article_hidden(hidden, len(fit.train_index))
+    if refusal:
+        raise ValueError(refusal)
     z_train = fit.standardizer.transform(page.X[fit.train_index])
     z_test = fit.standardizer.transform(page.X[fit.test_index])
     net = nn_core.MLP([2, *hidden, 1], activation="tanh", output="sigmoid", seed=0)
-    history = net.fit(z_train, page.y[fit.train_index], epochs=epochs, learning_rate=0.05, optimizer="adam")
+    history = net.fit(z_train, page.y[fit.train_index], epochs=epochs, learning_rate=0.05, optimizer="adam",
+                      on_epoch=on_epoch)
     return HiddenLayerGain(hidden, accuracy(page.y[fit.test_index], net.predict(z_test)), fit.test_accuracy,
                            history.loss[-1])
 

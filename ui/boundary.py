@@ -13,6 +13,7 @@ import pandas as pd
 
 from nn_core import explain
 
+from .budgets import check_grid
 from .charts import MAX_POINTS
 from .charts.boundary import boundary_points, decision_boundary, grid_cells
 from .runs import Run
@@ -40,6 +41,10 @@ def held_values(run: Run, whatif: dict[int, float] | None = None) -> list[float]
 
 def grid_for(run: Run, x_feature: int, y_feature: int, held: list[float] | None = None,
              resolution: int = RESOLUTION) -> explain.Grid:
+    """The model's output over a ``resolution`` x ``resolution`` grid; ``ValueError`` past the memory budget."""
+    refusal = check_grid(run.net.layer_sizes, resolution * resolution)
+    if refusal:
+        raise ValueError(refusal)
     return explain.decision_grid(run.model, x_feature, y_feature, axis_range(run, x_feature),
                                  axis_range(run, y_feature), held=held, resolution=resolution)
 

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from nn_core import cost
 from nn_core.network import count_parameters
 
-MB = 1_000_000
+MB = cost.MB
 
 REQUEST_MEMORY = 300 * MB
 TRAIN_SECONDS = 60.0

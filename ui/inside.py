@@ -33,6 +33,7 @@ from nn_core.gradcheck import PASS_THRESHOLD
 
 from . import runs
 from .boundary import axis_range, held_values
+from .budgets import check_grid
 from .charts import MAX_POINTS
 from .runs import Run
 
@@ -206,9 +207,13 @@ def neuron_maps(run: Run, x_feature: int, y_feature: int, resolution: int = MAP_
     """``net.trace`` over the plane: inputs that vary on it, then each layer's first ``max_shown`` units.
 
     Inputs that stay constant on the plane (features held fixed) are left out:
-    they would be flat maps.
+    they would be flat maps. ``ValueError`` (a sentence) when every layer kept over
+    the grid would pass the memory budget (``ui.budgets.check_grid``).
     """
     net = run.net
+    refusal = check_grid(net.layer_sizes, resolution * resolution, traced=True)
+    if refusal:
+        raise ValueError(refusal)
     xs, ys, rows = plane_rows(run, x_feature, y_feature, resolution, held)
     trace = net.trace(run.model.transform(rows))
     shape = (len(ys), len(xs))

@@ -41,6 +41,8 @@ def read_link(params: Mapping[str, str], current: Mapping[str, object] = DEFAULT
     values: dict[str, object] = {}
     notes: list[LinkNote] = []
     for param, text in params.items():
+        if param not in BY_NAME and is_tracking(param):
+            continue  # added by the site that carried the link, not by the person who shared it
         setting = BY_NAME.get(param)
         if setting is None:
             notes.append(LinkNote(param, text, "This app has no such setting; it was ignored."))
@@ -63,7 +65,58 @@ def read_link(params: Mapping[str, str], current: Mapping[str, object] = DEFAULT
             notes.append(LinkNote(param, text, f"Outside {setting.low:g} to {setting.high:g}; set to {clamped:g}."))
         values[param] = clamped
     _fit_classes(values, current, notes)
+    _fit_fractions(values, current, notes)
     return values, notes
+
+
+#: Query parameters that sites add to links they carry (campaign and click ids): skipped without a word.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"})
+#: The share of the rows a link must leave for training (validation and test take the rest).
+MIN_TRAIN_FRACTION = 0.1
+
+
+def is_tracking(param: str) -> bool:
+    """A tracking parameter (``utm_source``, ``fbclid``, ...), not one of the app's settings."""
+    return param.lower().startswith(TRACKING_PREFIXES) or param.lower() in TRACKING_PARAMS
+
+
+def notice(notes: list[LinkNote]) -> str:
+    """The one notice a page shows for a link's notes: a sentence, then one line per value (Markdown).
+
+    The link's own text is quoted in a code span and the reasons escaped, so a
+    value such as ``[x](http://...)`` or ``![](...)`` shows as text, never as a
+    link or an image the visitor's browser would fetch.
+    """
+    lines = [f"- `{_code(note.param)}={_code(note.text)}`: {_markdown_text(note.reason)}" for note in notes]
+    head = ("This link asked for a value the app changed or ignored:" if len(notes) == 1
+            else f"This link asked for {len(notes)} values the app changed or ignored:")
+    return "\n".join([head, *lines])
+
+
+def _code(text: str, limit: int = 60) -> str:
+    """Text for inside a Markdown code span: no backticks, no line breaks, at most ``limit`` characters."""
+    flat = "".join(c if c.isprintable() else " " for c in text).replace("`", "'")
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _markdown_text(text: str) -> str:
+    """Plain text with Markdown's (and Streamlit's ``:red[..]``, ``$..$``) special characters escaped."""
+    flat = "".join(c if c.isprintable() else " " for c in text)
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$:" else c for c in flat)
+
+
+def _fit_fractions(values: dict[str, object], current: Mapping[str, object], notes: list[LinkNote]) -> None:
+    """Validation and test fractions that together leave less than a tenth of the rows for training."""
+    val = float(values.get("val", current["val"]))
+    test = float(values.get("test", current["test"]))
+    if val + test <= 1 - MIN_TRAIN_FRACTION + 1e-9:
+        return
+    fitted = round(max(0.0, 1 - MIN_TRAIN_FRACTION - val), 2)
+    notes.append(LinkNote("test", str(values.get("test", test)),
+                          f"Validation and test together would leave fewer than {MIN_TRAIN_FRACTION:.0%} of "
+                          f"the rows for training; test set to {fitted:g}."))
+    values["test"] = fitted
 
 
 def _fit_classes(values: dict[str, object], current: Mapping[str, object], notes: list[LinkNote]) -> None:

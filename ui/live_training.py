@@ -4,6 +4,12 @@ Streamlit can only interrupt a script at an ``st.*`` call, so the redraws
 are also the loop's stop points: a click anywhere (the Stop button, or any
 other widget) starts a rerun, the next redraw raises Streamlit's stop (or
 rerun) exception inside ``on_epoch``, and ``ui.runs.train`` trains no more.
+Redraws are a quarter of a second apart, so every epoch also asks
+``script_interrupted`` (two attribute reads) whether this script run was told
+to stop (a click, or the tab closed: Streamlit then stops the session's
+script) and, if so, redraws at once: a Stop or a closed tab ends the
+training within one epoch. ``stop_point`` does the same for loops that do
+not redraw (the article page's hidden layer).
 Nothing is lost: the weights and the history live on the run's net, in
 session state, and change in place every epoch, so the next rerun draws the
 run as stopped with every completed epoch.
@@ -30,6 +36,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from nn_core.training import History
 
@@ -37,6 +45,7 @@ from . import display, state
 from . import runs as run_ops
 from .boundary import boundary_chart
 from .charts.training import loss_chart, loss_y_domain
+from .explore import escape_markdown
 from .presets import OUTPUT_LABELS
 from .runs import Run, check_budget, new_run, train
 
@@ -80,14 +89,44 @@ def settle(run: Run, timeout: float = 2.0) -> None:
         pass  # still training elsewhere: draw what there is
 
 
+def script_interrupted() -> bool:
+    """True when this script run has been asked to stop: a rerun (a click), a Stop, or a closed tab.
+
+    Reads the run's pending request as Streamlit's own interrupt check does
+    (``ScriptRequests.on_scriptrunner_yield``): a STOP, or a RERUN of the whole
+    script (a fragment's rerun waits for the run to finish). False outside a
+    Streamlit script run, or if Streamlit's internals change shape.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    requests = getattr(ctx, "script_requests", None)
+    kind = getattr(requests, "_state", None)
+    if kind is None or kind == ScriptRequestType.CONTINUE:
+        return False
+    if kind == ScriptRequestType.RERUN:
+        return not getattr(getattr(requests, "_rerun_data", None), "fragment_id_queue", None)
+    return True
+
+
+def stop_point(placeholder: DeltaGenerator) -> None:
+    """For a loop that does not redraw: hand control back to Streamlit at once if the run was told to stop.
+
+    Streamlit raises its rerun or stop exception at the ``placeholder.empty()``
+    call, before anything is drawn; the caller's loop ends there.
+    """
+    if script_interrupted():
+        placeholder.empty()
+
+
 def train_with_redraws(run: Run, epochs: int, redraw: Callable[[int, int], None], *,
                        interval: float = REDRAW_SECONDS,
-                       clock: Callable[[], float] = time.perf_counter) -> History:
+                       clock: Callable[[], float] = time.perf_counter,
+                       interrupted: Callable[[], bool] = script_interrupted) -> History:
     """Train ``run`` for ``epochs`` more epochs, calling ``redraw(done, target)`` as it goes.
 
     ``redraw`` runs when ``interval`` seconds have passed since the last one
     and after the last epoch; ``done`` and ``target`` count epochs since the
-    run's start. If ``redraw`` raises (a Streamlit rerun), the run keeps every
+    run's start; also at once when ``interrupted()`` says the script run was
+    told to stop. If ``redraw`` raises (a Streamlit rerun), the run keeps every
     completed epoch, is marked stopped with a message, and the exception goes on.
     """
     with exclusive(run):
@@ -96,7 +135,7 @@ def train_with_redraws(run: Run, epochs: int, redraw: Callable[[int, int], None]
 
         def on_epoch(done: int, _history: History) -> None:
             nonlocal last
-            if done >= target or clock() - last >= interval:
+            if done >= target or clock() - last >= interval or interrupted():
                 redraw(done, target)
                 last = clock()
 
@@ -173,7 +212,11 @@ class LiveView:
         display.chart(self.loss, loss_chart(history, x_max=x_max, y_domain=domain,
                                             log=self.log, loss_name=loss_name), width="stretch")
         if self.boundary is not None and self.axes is not None:
-            chart = boundary_chart(run, *self.axes, show_test=self.show_test, discretize=self.discretize)
+            try:
+                chart = boundary_chart(run, *self.axes, show_test=self.show_test, discretize=self.discretize)
+            except ValueError as exc:  # the grid is past the memory budget: say so, keep training
+                self.boundary.error(escape_markdown(str(exc)))
+                return
             display.chart(self.boundary, chart, width="stretch")
 
     def train(self, run: Run, epochs: int, interval: float = REDRAW_SECONDS) -> History:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pandas as pd
 
 import nn_core
-from nn_core.data import Dataset
+from nn_core.data import Dataset, to_csv
 from nn_core.export import export_python
 
 from .budgets import MODEL_FILE_LIMITS
@@ -96,7 +96,7 @@ def model_code(run: Run) -> str:
 
 def data_csv(ds: Dataset) -> bytes:
     """The data set as CSV (feature columns and the target), floats written to round-trip exactly."""
-    return frame_of(ds).to_csv(index=False).encode("utf-8")
+    return to_csv(frame_of(ds)).encode("utf-8")
 
 
 # ---------------------------------------------------------- model uploads

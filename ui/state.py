@@ -40,6 +40,7 @@ _RUNS_DROPPED = "_runs_dropped"
 _DROPPED_NOTICE = "_dropped_notice"  # labels of the runs the last Train dropped, for one notice on Train
 _QUERY_READ = "_query_read"
 _LINK_NOTES = "_link_notes"  # what the opening link set otherwise than written (ui.links.LinkNote)
+_LINK_PAGE = "_link_page"  # the page the link opened, where its notice shows
 _WHATIF = "_whatif"
 _BATCH = "_batch"
 _ARTICLE_GAIN = "_article_gain"
@@ -403,6 +404,21 @@ def read_query_params() -> None:
 def link_notes() -> list[links.LinkNote]:
     """The values of the link this session opened with that were clamped or ignored, and why."""
     return st.session_state.get(_LINK_NOTES) or []
+
+
+def link_notice(page: str) -> str | None:
+    """The one notice of the link's notes, on the page the link opened (``page``: its URL path).
+
+    Shown on that page until the visitor goes to another one; then forgotten.
+    """
+    ss = st.session_state
+    notes = link_notes()
+    if not notes:
+        return None
+    if ss.setdefault(_LINK_PAGE, page) != page:
+        ss[_LINK_NOTES] = []
+        return None
+    return links.notice(notes)
 
 
 def shareable_params() -> dict[str, str]:

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from nn_core import explain
-from nn_core.data import apply, load_csv
+from nn_core.data import apply, load_csv, to_csv
 
 from .boundary import axis_range
+from .budgets import check_prediction
 from .charts import padded_domain
 from .charts.boundary import SELECTION
 from .runs import Run
@@ -58,11 +59,23 @@ class InputSpec:
         return self.clamp(round(round(float(value) / self.step) * self.step, digits))
 
 
-def nice_step(span: float, steps: int = 200) -> float:
-    """The largest 1, 2 or 5 x 10^k not above ``span / steps`` (a slider step people can read)."""
+#: The smallest step a what-if input takes: a hundredth of it (``flip_target``'s rounding) is still a
+#: normal float, so no step underflows to 0 and no ``log10`` is taken of 0 (values like 5e-324).
+MIN_STEP = 1e-300
+#: A step is at least this share of the values' size: finer steps are below a float's resolution,
+#: and ``lo / step`` stays finite for the largest values the loader takes (1e75).
+STEP_RESOLUTION = 1e-12
+
+
+def nice_step(span: float, steps: int = 200, magnitude: float = 0.0) -> float:
+    """The largest 1, 2 or 5 x 10^k not above ``span / steps`` (a slider step people can read).
+
+    Never below ``STEP_RESOLUTION * magnitude`` (the largest absolute value on
+    the axis) nor below ``MIN_STEP``.
+    """
     if not span > 0 or not math.isfinite(span):
         return 0.01
-    raw = span / steps
+    raw = max(span / steps, STEP_RESOLUTION * abs(magnitude), MIN_STEP)
     power = 10.0 ** math.floor(math.log10(raw))
     return max(m * power for m in (1, 2, 5) if m * power <= raw)
 
@@ -76,7 +89,7 @@ def input_spec(run: Run, feature: int, margin: float = MARGIN) -> InputSpec:
     col = run.dataset.X[:, feature]
     col = col[np.isfinite(col)]
     whole = bool(np.all(col == np.round(col))) and float(col.max() - col.min()) >= 20
-    step = 1.0 if whole else nice_step(hi - lo)
+    step = 1.0 if whole else nice_step(hi - lo, magnitude=max(abs(lo), abs(hi)))
     digits = max(0, -math.floor(math.log10(step)))
     lo = round(math.floor(lo / step) * step, digits)
     hi = round(math.ceil(hi / step) * step, digits)
@@ -257,6 +270,9 @@ def flip_target(run: Run, point: Mapping[int, float], flip: explain.Flip, specs:
 
 
 def _round_to(value: float, unit: float) -> float:
+    """``value`` to the nearest multiple of ``unit`` (unchanged when that is not a number)."""
+    if not (unit > 0 and math.isfinite(unit)) or not math.isfinite(value / unit):
+        return value
     digits = max(0, -math.floor(math.log10(unit)))
     return round(round(value / unit) * unit, digits)
 
@@ -334,7 +350,7 @@ class BatchResult:
     score: tuple[str, float] | None = None  # ("Accuracy", 0.93) when the file holds the target
 
     def csv(self) -> bytes:
-        return self.table.to_csv(index=False).encode("utf-8")
+        return to_csv(self.table).encode("utf-8")
 
 
 def check_columns(features: list[str], columns) -> tuple[list[str], list[str]]:
@@ -356,6 +372,9 @@ def predict_batch(run: Run, data: bytes) -> BatchResult:
     ds = run.dataset
     features = list(ds.feature_names)
     frame, report = load_csv(data)
+    refusal = check_prediction(run.net.layer_sizes, len(frame))
+    if refusal:
+        raise ValueError(refusal)
     X = apply.feature_frame(frame, features)
     notes = apply.report_messages(report)
     target = ds.target_name if ds.target_name in frame.columns else None

@@ -7,6 +7,7 @@ from nn_core import article
 from ui import article_view, display, state
 from ui.charts import article as charts
 from ui.explore import escape_markdown
+from ui.live_training import stop_point
 from ui.runs import parse_hidden
 
 
@@ -90,7 +91,9 @@ if st.button("Add the hidden layer and train", key=state.ARTICLE_HIDDEN_TRAIN):
         hidden = parse_hidden(hidden_text)
         if not hidden:
             raise ValueError("Give at least one hidden layer, for example 8.")
-        state.set_article_gain(article_view.with_hidden_layer(page, hidden))
+        stop = st.empty()  # where a click or a closed tab stops the training at once
+        state.set_article_gain(article_view.with_hidden_layer(page, hidden,
+                                                              on_epoch=lambda *_: stop_point(stop)))
     except ValueError as exc:
         st.error(escape_markdown(str(exc)))
 gain = state.article_gain()

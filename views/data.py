@@ -12,7 +12,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from nn_core.cost import MB
 from nn_core.data import BUNDLED, GENERATORS
+from nn_core.data.csv import MAX_BYTES
 from nn_core.features import DERIVED_FEATURES, derived_names
 from ui import data_sources, display, explore, settings, state
 from ui.charts import explore as charts
@@ -64,7 +66,7 @@ elif source == "generated":
         cols[3].slider("Classes", *settings.RANGES[state.CLASSES], **keep(state.CLASSES))
 else:
     st.file_uploader("CSV file", key=state.UPLOAD_FILE, on_change=on_upload,
-                     max_upload_size=50, help="Comma, semicolon, tab or pipe separated; up to 200,000 rows.")
+                     max_upload_size=MAX_BYTES // MB, help="Comma, semicolon, tab or pipe separated; up to 200,000 rows.")
     upload = state.upload()
     if upload is None and st.session_state.get(state.UPLOAD_FILE) is None:
         st.info("Upload a CSV file: one row per example, one column per measurement, and a column to predict. "

@@ -68,14 +68,25 @@ def draw_diagram() -> None:
         note_slot.text(inside.diagram_note(drawn))
 
 
+def maps_or_error(**options) -> inside.NeuronMaps | None:
+    """The neuron maps, or None after saying in one sentence why not (past the memory budget)."""
+    try:
+        return inside.neuron_maps(run, x_feature, y_feature, **options)
+    except ValueError as exc:
+        st.error(escape_markdown(str(exc)))
+        return None
+
+
 with tab_maps:
     maps_slot = st.empty()
+    large = None
     if has_plane:
         st.caption("Each small square is one neuron's output over the input plane. The first hidden "
                    "layer can only draw lines (of its inputs); deeper layers combine them into curves.")
         if ds.n_features > 2:
             st.text(held_note(run, x_feature, y_feature))
-        large = inside.neuron_maps(run, x_feature, y_feature, resolution=80)
+        large = maps_or_error(resolution=80)
+    if large is not None:
         options = inside.neuron_options(large)
         state.fit_choice(state.INSIDE_NEURON, options, next((o for o in options if o[0] == 1), options[0]))
         names = {o: f"{inside.layer_title(net, o[0])}: {inside.single_map(large, *o)[2]}" for o in options}
@@ -87,13 +98,13 @@ with tab_maps:
             inside.color_domain(lm.activation, lm.values), activation=lm.activation, output=lm.kind == "output",
             title=f"{names[(layer, unit)]} ({lm.activation})", x_title=x_name, y_title=y_name,
             points=points, class_names=ds.class_names), width="stretch")
-    else:
+    elif not has_plane:
         st.info("Neuron maps draw each neuron over a plane of two features; this data set has one.")
 
 
 def draw_maps() -> None:
-    if has_plane:
-        maps = inside.neuron_maps(run, x_feature, y_feature)
+    maps = maps_or_error() if has_plane else None
+    if maps is not None:
         display.chart(maps_slot, charts.neuron_maps_chart(maps, x_title=x_name, y_title=y_name), width="content")
 
 
@@ -136,7 +147,10 @@ with tab_edit:
     if originals:
         st.dataframe(inside.edits_table(run, originals), hide_index=True)
     if has_plane:
-        display.chart(st, boundary_chart(run, x_feature, y_feature, show_test=False), width="stretch")
+        try:
+            display.chart(st, boundary_chart(run, x_feature, y_feature, show_test=False), width="stretch")
+        except ValueError as exc:  # the grid is past the memory budget
+            st.error(escape_markdown(str(exc)))
 
 with tab_stats:
     stats, stats_note = inside.layer_stats(run)

@@ -139,9 +139,13 @@ if len(names) >= 2:
         st.warning("Choose two different features for the axes.")
     else:
         st.caption("Click the chart to move the what-if point (the cross) there.")
-        display.chart(st, boundary_chart(run, x_feature, y_feature, whatif=point, selectable=True),
-                      width="stretch", key=state.WHATIF_PICK, selection_mode=SELECTION,
-                      on_select=partial(pick_on_chart, run, x_feature, y_feature, specs))
+        try:
+            chart = boundary_chart(run, x_feature, y_feature, whatif=point, selectable=True)
+        except ValueError as exc:  # the grid is past the memory budget
+            st.error(escape_markdown(str(exc)))
+        else:
+            display.chart(st, chart, width="stretch", key=state.WHATIF_PICK, selection_mode=SELECTION,
+                          on_select=partial(pick_on_chart, run, x_feature, y_feature, specs))
         note = held_note(run, x_feature, y_feature, point)
         if note:
             st.text(note)

@@ -10,6 +10,8 @@ tables into them and back:
 - ``bundled``: :func:`load_bundled` reads a CSV shipped with nn_core; :data:`BUNDLED`.
 - ``csv`` (with ``csv_text`` and ``csv_report``): :func:`load_csv` reads a
   user's CSV file and says what it found in a :class:`LoadReport`.
+- ``csv_out``: :func:`to_csv` writes a table as CSV with formula cells
+  escaped (CSV injection), the one CSV writer of the CLI and the dashboard.
 - ``apply``: a trained model applied to a user's table (the CLI's predict and
   evaluate, the dashboard's batch prediction).
 
@@ -36,6 +38,7 @@ _EXPORTS = {
     "load_bundled": "bundled",
     "LoadReport": "csv",
     "load_csv": "csv",
+    "to_csv": "csv_out",
 }
 """Public name -> the module of this package that defines it."""
 

@@ -37,12 +37,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..cost import MB
+from ..validation import MAX_ABS_VALUE
 from .csv_report import ONE_COLUMN, LoadReport
 from .csv_text import (
     MISSING_MARKERS,
     SEPARATORS,
     decode,
+    drop_extra_cells,
     guess_lines,
+    header_record,
     read_frame,
     scan_records,
     sniff_separator,
@@ -52,7 +56,11 @@ from .dataset import value_name
 
 __all__ = ["MAX_BYTES", "MAX_COLUMNS", "MAX_ROWS", "ONE_COLUMN", "LoadReport", "load_csv"]
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 30 * MB
+"""30 MB, MB being 10^6 bytes as the upload widget counts it (``nn_core.cost.MB``). Reading costs
+about 6.5 times the file's size at its peak (a 30 MB file: 190 MB numeric, 211 MB text, measured),
+which keeps the largest file within one request's 300 MB budget (``ui.budgets.REQUEST_MEMORY``);
+50 MB would not be (about 330 MB numeric, 360 MB text)."""
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 MAX_TEXT_VALUES = 20
@@ -117,11 +125,16 @@ def load_csv(data: bytes, *, one_hot: Sequence[str] = ()) -> tuple[pd.DataFrame,
         raise ValueError("The file is empty: there is no header and no data.")
     _check_row_cap(text)
     separator = sniff_separator(text)
+    header, header_lines = header_record(text, separator, MAX_COLUMNS)
+    trim = drop_extra_cells(text, separator, len(header), header_lines)
+    text = trim.text
     scan = scan_records(text, separator, MAX_COLUMNS)
     report = LoadReport(
         encoding=encoding,
         separator=SEPARATORS.get(separator, ONE_COLUMN),
-        ragged_lines=scan.ragged_lines,
+        ragged_lines=sorted({*scan.ragged_lines, *trim.ragged_lines}),
+        padded_lines=trim.padded_lines,
+        dropped_cells=trim.dropped_cells,
     )
     frame = read_frame(text, separator, scan)
     names, report.renamed = unique_names(scan.header)
@@ -131,6 +144,7 @@ def load_csv(data: bytes, *, one_hot: Sequence[str] = ()) -> tuple[pd.DataFrame,
     )
 
     columns = {name: _clean_column(frame[name], name, lines, separator, report) for name in names}
+    _check_magnitudes(columns, lines)
     _forget_unnamed_empty_columns(columns, report)
     frame = pd.DataFrame({name: col for name, col in columns.items() if col is not None})
     blank = frame.isna().all(axis=1).to_numpy() if frame.shape[1] else np.zeros(len(frame), bool)
@@ -169,8 +183,12 @@ def _check_bytes(raw: bytes) -> None:
             )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def _size(n_bytes: int) -> str:
-    return f"{n_bytes / 2**20:.1f} MB" if n_bytes >= 2**20 else f"{n_bytes:,} bytes"
+    return f"{n_bytes / MB:.1f} MB" if n_bytes >= MB else f"{n_bytes:,} bytes"
 
 
 
@@ -224,6 +242,23 @@ def _clean_column(
         return None
     report.text_columns[name] = n_distinct
     return text
+
+
+def _check_magnitudes(columns: dict[str, pd.Series | None], lines: np.ndarray) -> None:
+    """Refuse a value larger in size than the engine computes with (``MAX_ABS_VALUE``), in the file's words."""
+    for name, column in columns.items():
+        if column is None or not pd.api.types.is_float_dtype(column):
+            continue
+        with np.errstate(invalid="ignore"):
+            big = np.abs(column.to_numpy()) > MAX_ABS_VALUE
+        if big.any():
+            first = int(np.argmax(big))
+            raise ValueError(
+                f"Column '{name}' holds {column.iloc[first]:.3g} on line {int(lines[first])} "
+                f"({_count(int(big.sum()), 'value')} that large); the network computes with values up to "
+                f"{MAX_ABS_VALUE:.0e} in size (it squares them on the way). Rescale that column "
+                "(for example, measure it in larger units) and upload again."
+            )
 
 
 def _forget_unnamed_empty_columns(columns: dict[str, pd.Series | None], report: LoadReport) -> None:

@@ -30,6 +30,10 @@ class LoadReport:
         Header names changed to make them unique or non-empty.
     ragged_lines : list of int
         Lines with fewer cells than the header, or with extra non-empty cells.
+    padded_lines : list of int
+        Lines with two or more empty cells past the header's (more than a trailing separator).
+    dropped_cells : int
+        Cells past the header's width cut from lines while reading (never parsed).
     stray_cells : dict of column -> list of (line, value)
         Text cells in a numeric column, now missing.
     inf_cells : dict of column -> int
@@ -52,6 +56,8 @@ class LoadReport:
     n_columns: int = 0
     renamed: list[tuple[str, str]] = field(default_factory=list)
     ragged_lines: list[int] = field(default_factory=list)
+    padded_lines: list[int] = field(default_factory=list)
+    dropped_cells: int = 0
     stray_cells: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     inf_cells: dict[str, int] = field(default_factory=dict)
     missing: dict[str, int] = field(default_factory=dict)
@@ -79,6 +85,16 @@ class LoadReport:
                 f"{_count(len(self.ragged_lines), 'line')} did not have as many cells as the header "
                 f"({_list_lines(self.ragged_lines)}): missing cells became missing values "
                 "and extra cells were ignored."
+            )
+        if self.padded_lines:
+            out.append(
+                f"{_count(len(self.padded_lines), 'line')} ended in empty cells past the header's "
+                f"columns ({_list_lines(self.padded_lines)}); they were dropped."
+            )
+        if self.dropped_cells:
+            out.append(
+                f"{_count(self.dropped_cells, 'cell')} past the header's columns were dropped while "
+                "reading: a table has as many columns as its header."
             )
         if self.blank_rows:
             out.append(f"{_count(self.blank_rows, 'row')} with no values at all were skipped.")

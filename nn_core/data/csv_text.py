@@ -140,13 +140,79 @@ def sniff_separator(text: str) -> str:
     return best
 
 
+#: A line may hold at most this many cells past the header's before it is refused (when it has a
+#: quote, so it cannot be cut safely) or cut (otherwise).
+MAX_EXTRA_CELLS = 1_000
+
+
+@dataclass
+class Trim:
+    """What :func:`drop_extra_cells` did: the text cut to the header's width, and where."""
+
+    text: str
+    ragged_lines: list[int]
+    padded_lines: list[int]
+    dropped_cells: int
+
+
+def header_record(text: str, separator: str, max_columns: int) -> tuple[list[str], int]:
+    """The first non-blank record and the line it ends on; refused past ``max_columns`` cells."""
+    reader = _reader(text, separator)
+    try:
+        for record in reader:
+            if len(record) <= 1 and not "".join(record).strip():
+                continue
+            _check_column_cap(record, max_columns)
+            return record, reader.line_num
+    except csv.Error as exc:
+        raise ValueError(f"Line {reader.line_num} could not be read as CSV: {exc}.") from None
+    raise ValueError("The file is empty: there is no header and no data.")
+
+
+def drop_extra_cells(text: str, separator: str, width: int, header_lines: int) -> Trim:
+    """Cut every data line to the header's ``width`` cells while reading, before any table is built.
+
+    A line with more than ``width`` cells (one trailing separator aside) is cut
+    after its ``width``-th cell: its extra cells never reach the parser, so a
+    row of 20,000 commas under a 3-column header costs 3 cells, not 20,000.
+    Lines with non-empty extra cells go to ``ragged_lines``, lines with only
+    empty ones to ``padded_lines``. A line that holds a quote is not cut (a
+    separator may sit inside a quoted cell): it is refused past
+    :data:`MAX_EXTRA_CELLS` extra cells.
+    """
+    lines = text.split("\n")
+    ragged: list[int] = []
+    padded: list[int] = []
+    dropped = 0
+    for index in range(header_lines, len(lines)):
+        line = lines[index]
+        n_separators = line.count(separator)
+        if n_separators <= width:  # at most one trailing separator
+            continue
+        if '"' in line:
+            if n_separators - width + 1 > MAX_EXTRA_CELLS:
+                raise ValueError(
+                    f"Line {index + 1} has {n_separators + 1:,} cells, and the header only {width:,}; "
+                    f"this app reads at most {MAX_EXTRA_CELLS:,} extra cells on a line. Remove the "
+                    "extra separators and upload again."
+                )
+            continue
+        cells = line.split(separator, width)
+        extra = cells[width]
+        lines[index] = separator.join(cells[:width])
+        dropped += n_separators - width + 1
+        (ragged if extra.replace(separator, "").strip() else padded).append(index + 1)
+    if not dropped:
+        return Trim(text, [], [], 0)
+    return Trim("\n".join(lines), ragged, padded, dropped)
+
+
 @dataclass
 class Scan:
     header: list[str]
     header_lines: int
     row_lines: list[int]
     ragged_lines: list[int]
-    width: int
 
 
 def _reader(text: str, separator: str):
@@ -160,7 +226,6 @@ def scan_records(text: str, separator: str, max_columns: int) -> Scan:
     header_lines = 0
     row_lines: list[int] = []
     ragged: list[int] = []
-    width = 0
     previous_line = 0
     try:
         for record in reader:
@@ -172,7 +237,6 @@ def scan_records(text: str, separator: str, max_columns: int) -> Scan:
                 _check_column_cap(header, max_columns)
                 continue
             row_lines.append(start)
-            width = max(width, len(record))
             if len(record) < len(header) or (
                 len(record) > len(header) and any(c.strip() for c in record[len(header) :])
             ):
@@ -184,7 +248,7 @@ def scan_records(text: str, separator: str, max_columns: int) -> Scan:
     if not row_lines:
         shown = ", ".join(h.strip() for h in header[:10])
         raise ValueError(f"The file has a header ({shown}) but no data rows.")
-    return Scan(header, header_lines, row_lines, ragged, max(width, len(header)))
+    return Scan(header, header_lines, row_lines, ragged)
 
 
 def _check_column_cap(header: list[str], max_columns: int) -> None:
@@ -196,13 +260,15 @@ def _check_column_cap(header: list[str], max_columns: int) -> None:
 
 
 def read_frame(text: str, separator: str, scan: Scan) -> pd.DataFrame:
-    """Parse the data rows with pandas' C parser, cells as wide as the widest row."""
+    """Parse the data rows with pandas' C parser, as many columns as the header has."""
+    columns = list(range(len(scan.header)))
     try:
         return pd.read_csv(
             io.StringIO(text),
             sep=separator,
             header=None,
-            names=list(range(scan.width)),
+            names=columns,
+            usecols=columns,  # cells past the header's are never kept (a quoted line may still have some)
             skiprows=scan.header_lines,
             index_col=False,
             skipinitialspace=True,

@@ -240,7 +240,7 @@ def test_file_size_cap_is_a_message(app):
     big = HEADER + b"1,2,0\n" * (csv_module.MAX_BYTES // 6 + 1)
     assert len(big) > csv_module.MAX_BYTES
     app.upload("huge.csv", big)
-    assert "the limit is 50" in app.messages() and "Diabetes" in app.sidebar_text(), app.messages()
+    assert f"the limit is {csv_module.MAX_BYTES // 10**6:.1f} MB" in app.messages() and "Diabetes" in app.sidebar_text(), app.messages()
 
 
 def test_row_cap_is_a_message(app):
@@ -313,13 +313,13 @@ def test_an_error_that_quotes_a_hostile_class_name_stays_text(app):
 
 
 def test_caps_hold_on_the_batch_and_model_upload_paths(app):
-    """The 50 MB and 200,000-row caps answer on every upload path, not only Explore's."""
+    """The file-size and 200,000-row caps answer on every upload path, not only Explore's."""
     app.train(FEW_EPOCHS)
     before = snapshot(app)
     huge = HEADER + b"1,2,0\n" * (csv_module.MAX_BYTES // 6 + 1)
     long = HEADER + b"1,2,0\n" * (csv_module.MAX_ROWS + 1)
     app.switch_page("views/predict.py").run()
-    for name, data, sentence in (("huge.csv", huge, "the limit is 50"),
+    for name, data, sentence in (("huge.csv", huge, f"the limit is {csv_module.MAX_BYTES // 10**6:.1f} MB"),
                                  ("long.csv", long, f"the limit is {csv_module.MAX_ROWS:,} rows")):
         app.file_uploader(key=state.BATCH_FILE).set_value((name, data, "text/csv")).run()
         app.assert_ok(f"Predict, batch {name}")
