@@ -137,9 +137,18 @@ def picture(run: Run, view: View, epochs_per_second: float | None = None, marker
     The plane varies the two chosen raw features over the data's range; the
     others are held at the training rows' medians (the payload's note says
     so). Points are the training rows, and the test rows for the toggle.
+    ``ValueError`` with a sentence for a net the diagram cannot draw (wider
+    than ``MAX_UNITS``) or a picture over the grid budget.
     """
-    from .network_view.payload import build_payload
+    from .network_view.payload import MAX_UNITS, build_payload
 
+    widest = max(run.net.layer_sizes[1:])
+    if widest > MAX_UNITS:
+        raise ValueError(f"The playground draws at most {MAX_UNITS} neurons in a layer and this network has "
+                         f"{widest}: use fewer hidden units here, or the Train page for a network this wide.")
+    refusal = budgets.check_grid(run.net.layer_sizes, budgets.LIVE_GRID_CELLS, traced=True)
+    if refusal:
+        raise ValueError(refusal)
     ds, pre = run.dataset, run.model.preprocessing
     train_idx, _, test_idx = run.split
     X, y = ds.X, ds.y

@@ -181,8 +181,13 @@ def live() -> None:
             st.rerun()  # paused itself: the full rerun stops the timer and says why
     rate = player.epochs_per_second() if player.playing else None
     edges, biases = hands_on.marks(originals)
-    event = network_view(playground.picture(run, view, rate, edited_edges=edges, edited_biases=biases),
-                         key=state.PLAY_VIEW)
+    try:
+        payload = playground.picture(run, view, rate, edited_edges=edges, edited_biases=biases)
+    except ValueError as exc:  # a net wider than the diagram draws, or a picture over the budget
+        player.pause()
+        st.error(escape_markdown(str(exc)))
+        return
+    event = network_view(payload, key=state.PLAY_VIEW)
     sidebar.render_model()
     if event is not None:
         player.touch()

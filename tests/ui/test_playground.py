@@ -170,3 +170,11 @@ def test_a_timeline_entry_reads_back_from_its_list_and_refuses_nonsense():
                 [2, "learning_rate", 0.03, 99.0], "nonsense", [1.5, "l1", 0.0, 0.1]):
         with pytest.raises(ValueError):
             timeline.Change.from_list(bad)
+
+
+def test_a_net_wider_than_the_diagram_is_a_sentence_not_a_crash():
+    run = make_run(replace(CONFIG, hidden=(100,)))
+    with pytest.raises(ValueError, match="at most 64 neurons in a layer"):
+        playground.picture(run, playground.View())
+    payload = playground.picture(make_run(), playground.View(show_test=False))
+    assert [layer["units"] for layer in payload["layers"]] == [2, 8, 8, 1] and not payload["show_test"]
