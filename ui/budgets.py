@@ -159,6 +159,13 @@ def _duration(seconds: float) -> str:
     return f"{seconds:,.0f} seconds"
 
 
+# -------------------------------------------------------------- a run's past
+#: The training snapshots one session keeps to scrub its runs back (``ui.snapshots``), all runs together:
+#: 20 sessions x 20 MB = 400 MB at the very most per process, and an ordinary session's playground net
+#: (105 parameters, Adam: about 4 KB a snapshot) keeps thousands of moments in far less.
+SNAPSHOT_BYTES = 20 * MB
+
+
 # ----------------------------------------------------------------- playing live
 #: One playground frame (a tick's epochs plus the picture of every neuron) may cost this much of a core:
 #: at ``LIVE_FRAMES_PER_SECOND`` frames a second that is 20% of one core per playing session.
