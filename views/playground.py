@@ -20,7 +20,7 @@ player = state.player()
 player.touch()  # every full rerun is a user's action (the timed frames rerun the fragment only)
 
 # ------------------------------------------------------------------ data and play controls
-ACTIVE = ""
+ACTIVE = "active"  # the data the session has now (not a generator name)
 PATTERNS = [name for name, info in GENERATORS.items() if info.problem_type != "regression"]
 
 
@@ -42,8 +42,8 @@ state.set_setting(state.PLAY_DATA, state.setting(state.GENERATOR) if state.setti
 state.init_setting(state.PLAY_SPEED, playground.DEFAULT_SPEED)
 data_col, play_col, step_col, reset_col, speed_col = st.columns([3, 1.2, 1, 1, 1.6], vertical_alignment="bottom")
 data_col.selectbox("Data", [ACTIVE, *PATTERNS], key=state.PLAY_DATA, on_change=use_pattern,
-                   format_func=lambda n: f"The active data: {state.active_spec().title}" if n == ACTIVE
-                   else GENERATORS[n].label)
+                   format_func=lambda n, title=state.active_spec().title: f"The active data: {title}"
+                   if n == ACTIVE else GENERATORS[n].label)
 play_col.button("⏸ Pause" if player.playing else "▶ Play", key=state.PLAY_TOGGLE, type="primary",
                 width="stretch", on_click=toggle_play)
 step = step_col.button("Step", key=state.PLAY_STEP, width="stretch", help="Train one epoch.",

@@ -59,7 +59,10 @@ def walk(node) -> Iterator:
 
 #: Elements that show strings as plain text (or data), never through Markdown.
 PLAIN = {"text", "dataframe", "arrow_data_frame", "vega_lite_chart", "arrow_vega_lite_chart", "code", "json",
-         "empty", "table"}
+         "empty", "table",
+         # the network view's data: its JS draws every name as canvas text or textContent, never HTML
+         # (tests/ui/test_network_payload.py::test_the_view_never_parses_names_as_html)
+         "bidi_component"}
 #: Widget fields shown as plain text (selectbox and multiselect options); radio options ARE Markdown.
 PLAIN_FIELDS = {"options", "default", "value", "rawValues", "rawValue", "formattedValue", "id", "formId",
                 "setValue", "spec", "datasets", "data", "css", "dataframeElement", "arrowData"}

@@ -175,3 +175,13 @@ def test_colour_domains_follow_the_activation_and_the_target():
     payload = build_payload(reg, X, y, main_grid=6, node_grid=4)
     assert payload["kind"] == "regression" and payload["label_range"] == [-3.0, 5.0]
     assert payload["layers"][2]["maps"][0]["c"] == [-3.0, 5.0] and payload["layers"][1]["maps"][0]["c"] == [-1.0, 1.0]
+
+
+def test_the_view_never_parses_names_as_html():
+    """Column and class names reach the view's JS as data: it must draw them as text, never parse them as HTML."""
+    from ui.network_view.component import ASSETS
+
+    for path in ASSETS.glob("*.js"):
+        source = path.read_text(encoding="utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+            assert sink not in source, f"{path.name} uses {sink}"
