@@ -41,9 +41,9 @@ state.set_setting(state.PLAY_DATA, state.setting(state.GENERATOR) if state.setti
                   else ACTIVE)
 state.init_setting(state.PLAY_SPEED, playground.DEFAULT_SPEED)
 data_col, play_col, step_col, reset_col, speed_col = st.columns([3, 1.2, 1, 1, 1.6], vertical_alignment="bottom")
-data_col.selectbox("Data", [ACTIVE, *PATTERNS], key=state.PLAY_DATA, on_change=use_pattern,
-                   format_func=lambda n, title=state.active_spec().title: f"The active data: {title}"
-                   if n == ACTIVE else GENERATORS[n].label)
+data_labels = {ACTIVE: f"The active data: {state.active_spec().title}",
+               **{name: GENERATORS[name].label for name in PATTERNS}}
+data_col.selectbox("Data", list(data_labels), key=state.PLAY_DATA, on_change=use_pattern, format_func=data_labels.get)
 play_col.button("⏸ Pause" if player.playing else "▶ Play", key=state.PLAY_TOGGLE, type="primary",
                 width="stretch", on_click=toggle_play)
 step = step_col.button("Step", key=state.PLAY_STEP, width="stretch", help="Train one epoch.",
