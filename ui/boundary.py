@@ -84,6 +84,7 @@ def boundary_chart(run: Run, x_feature: int, y_feature: int, *, show_test: bool 
         cells, line, points, x_title=ds.feature_names[x_feature], y_title=ds.feature_names[y_feature],
         problem_type=ds.problem_type, class_names=ds.class_names, value_domain=domain, whatif=point,
         selectable=selectable, sampled_note=note, height=height,
+        equal_aspect=getattr(run.data_spec, "source", None) == "generated",  # both axes in the same units
     )
 
 

@@ -21,7 +21,13 @@ VALIDATE = False
 
 
 def chart(where, chart: alt.TopLevelMixin, **kwargs: Any):
-    """``where.altair_chart(chart, **kwargs)`` (``where``: ``st``, a column or a placeholder); returns what it returns."""
+    """``where.altair_chart(chart, **kwargs)`` (``where``: ``st``, a column or a placeholder); returns what it returns.
+
+    A chart that fixes its own pixel width (a boundary with equal axis scales) is drawn at that width, not
+    stretched to the column, which would squash its circles into ellipses.
+    """
+    if isinstance(getattr(chart, "width", None), int | float) and kwargs.get("width") == "stretch":
+        kwargs["width"] = "content"
     return where.altair_chart(chart if VALIDATE else without_validation(chart), **kwargs)
 
 

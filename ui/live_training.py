@@ -41,7 +41,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from nn_core.training import History
 
-from . import display, state
+from . import display, sidebar, state
 from . import runs as run_ops
 from .boundary import boundary_chart
 from .charts.training import loss_chart, loss_y_domain
@@ -235,6 +235,7 @@ class LiveView:
             self.progress.progress(min(max((done - target + epochs) / epochs, 0.0), 1.0),
                                    text=f"Epoch {done:,} of {target:,} · loss {loss:.4g}{val}")
             self.draw(run, target, domain)
+            sidebar.render_model()  # the sidebar names the epoch the charts show, while it trains
 
         return train_with_redraws(run, epochs, redraw, interval=interval)
 

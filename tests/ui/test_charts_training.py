@@ -234,3 +234,26 @@ def test_boundary_multiclass_and_regression_colours():
     plane = runs.new_run(2, datasets.generate("plane", 200, 0.1, 0), None, (), runs.TrainConfig())
     scale = _spec(boundary_chart(plane, 0, 1))["layer"][0]["encoding"]["color"]["scale"]
     assert scale["clamp"] is True  # a diverged net's huge predictions take the end colour, not black
+
+
+def test_generated_data_is_drawn_with_equal_axis_scales():
+    """A circle stays a circle: one data unit as many pixels on x as on y (generated data only)."""
+    from ui import boundary, display
+    from ui.settings import DataSpec, TrainConfig
+
+    ds = datasets.generate("circles", n=200, seed=0)
+    run = runs.new_run(1, ds, DataSpec(source="generated", generator="circles", n=200), (), TrainConfig(hidden=(4,)))
+    chart = boundary.boundary_chart(run, 0, 1, height=300)
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.to_dict()
+    x_dom = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    y_dom = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert chart.width / 300 == pytest.approx((x_dom[1] - x_dom[0]) / (y_dom[1] - y_dom[0]), abs=1 / 300)
+
+    class Slot:
+        def altair_chart(self, chart, **kwargs):
+            return kwargs
+
+    assert display.chart(Slot(), chart, width="stretch") == {"width": "content"}
+    table = runs.new_run(2, datasets.load_bundled("diabetes"), DataSpec(), (), TrainConfig(hidden=(4,)))
+    assert not isinstance(boundary.boundary_chart(table, 0, 1).width, int | float)  # other units: free aspect

@@ -125,6 +125,7 @@ def decision_boundary(
     selectable: bool = False,
     sampled_note: str = "",
     height: int = 420,
+    equal_aspect: bool = False,
 ) -> alt.LayerChart:
     """The layered boundary chart.
 
@@ -136,6 +137,8 @@ def decision_boundary(
     scale. ``selectable`` makes a click on a cell a selection named
     ``SELECTION`` with fields ``cx``/``cy``. ``height`` is the chart's
     without the points' legend row under it (``LEGEND_ROW`` more when there are points).
+    ``equal_aspect`` (features in the same units, such as generated 2-D data) fixes the width to
+    ``height x (x span / y span)``, so one unit is as long on both axes and a circle stays a circle.
     """
     x_dom = [float(cells["x"].min()), float(cells["x2"].max())]
     y_dom = [float(cells["y"].min()), float(cells["y2"].max())]
@@ -222,4 +225,7 @@ def decision_boundary(
                             subtitle=[sampled_note] if sampled_note else [])
     # the points' legends take a row under the plot: the chart grows by it, so the plot keeps its size
     below = LEGEND_ROW if points is not None and len(points) else 0
-    return alt.layer(*layers).properties(height=height + below, title=title).resolve_scale(color="independent")
+    chart = alt.layer(*layers).properties(height=height + below, title=title).resolve_scale(color="independent")
+    if equal_aspect:
+        chart = chart.properties(width=round(height * (x_dom[1] - x_dom[0]) / (y_dom[1] - y_dom[0])))
+    return chart
