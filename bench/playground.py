@@ -4,7 +4,7 @@
     python -m bench.playground --sessions 1 --seconds 5
 
 For each N: a fresh ``streamlit run streamlit_app.py``, one Debian Chromium
-with N browser contexts (each its own Streamlit session) on the playground
+with N Chromium browsers (each its own Streamlit session) on the playground
 with the default net on circles (400 points). Each presses Play; after a
 warm-up, a window of ``--seconds`` is measured: per session, the redraws of
 the whole picture (the network view counts its draws in
@@ -65,12 +65,16 @@ def run_round(n: int, seconds: float, warmup: float) -> Round:
     server = start_server(LOGS / f"playground-{n}.log")
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            # one browser per session, as a class has: in one browser only the front page draws
+            # (Chromium throttles requestAnimationFrame in background pages)
+            browsers = [p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS) for _ in range(n)]
             pages = []
-            for _ in range(n):
+            for browser in browsers:
                 page = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
-                page.goto(server.url + URL_PATH)
-                page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
+                page.goto(server.url + URL_PATH, timeout=180_000)
+                page.wait_for_function("() => window.__nnViewStats && window.__nnViewStats.frames > 0",
+                                       timeout=180_000)
+                page.get_by_role("button", name="▶ Play").wait_for(timeout=180_000)
                 pages.append(page)
             for page in pages:
                 page.get_by_role("button", name="▶ Play").click()
@@ -83,7 +87,8 @@ def run_round(n: int, seconds: float, warmup: float) -> Round:
             cpu1, t1 = cpu_seconds(server.process.pid), time.monotonic()
             end = [(page.evaluate(STATS), epoch_of(page)) for page in pages]
             rss = rss_mb(server.process.pid)
-            browser.close()
+            for browser in browsers:
+                browser.close()
     finally:
         stop_server(server)
     wall = t1 - t0
@@ -96,8 +101,8 @@ def run_round(n: int, seconds: float, warmup: float) -> Round:
 def markdown(rounds: list[Round], load: tuple[float, float]) -> str:
     lines = [
         "The playground's default net (2-8-8-1 tanh, Adam, lr 0.03) on circles (400 points, 240 training "
-        "rows), playing at the default 5 epochs per frame; each session its own Chromium context on one "
-        f"server. Load average before/after: {load[0]:.2f} / {load[1]:.2f} (a shared 2-core machine).",
+        "rows), playing at the default 5 epochs per frame; each session its own Chromium, one server. "
+        f"Load average before/after: {load[0]:.2f} / {load[1]:.2f} (a shared 2-core machine).",
         "",
         "| Sessions playing | Redraws/s (median) | Epochs/s (median) | Server CPU per frame | "
         "Share of a core per session | Browser draw per frame | Server RSS |",
@@ -127,7 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
-    rounds = [run_round(int(n), args.seconds, args.warmup) for n in args.sessions.split(",")]
+    rounds = []
+    for n in args.sessions.split(","):
+        rounds.append(run_round(int(n), args.seconds, args.warmup))
+        print(markdown(rounds[-1:], (load_before, os.getloadavg()[0])).splitlines()[-3], flush=True)
     text = markdown(rounds, (load_before, os.getloadavg()[0]))
     print(text)
     if not args.no_write:
