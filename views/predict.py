@@ -214,11 +214,10 @@ inputs_named = explanations.input_names(run)
 state.fit_choice(state.WHATIF_PD_INPUT, range(len(inputs_named)), 0)
 pd_input = st.selectbox("Input", range(len(inputs_named)), format_func=inputs_named.__getitem__,
                         key=state.WHATIF_PD_INPUT)
-
 pd_frame = explanations.partial_dependence_frame(run, pd_input, explained)
 display.chart(st, explain_charts.partial_dependence_chart(
     pd_frame, inputs_named[pd_input], output_label, whatif.output_domain(run, pd_frame["output"].to_numpy()),
-    categorical=bool(pd_frame["value"].map(lambda v: isinstance(v, str)).all())), width="stretch")
+    categorical=isinstance(pd_frame["value"].iloc[0], str)), width="stretch")
 
 # ------------------------------------------------------------ batch prediction
 st.header("Predict a whole file")
