@@ -9,7 +9,9 @@ Where things live: ``activations`` and ``losses`` (each function beside its
 derivative), ``initializers``, ``optimizers``, ``schedules``, ``network`` (the
 MLP: forward, backward, traces), ``training`` (the fit loop and History),
 ``validation``, ``metrics``, ``preprocessing`` (standardizer, split, Model),
-``model_io`` (JSON model files), ``gradcheck``, ``explain`` (what-if maths),
+``model_io`` (JSON model files), ``gradcheck``, ``explain`` (what-if maths:
+sensitivity, integrated gradients, partial dependence), ``counterfactuals``
+(the fewest changes that flip a decision),
 ``export`` (a standalone predictor), ``features`` (derived inputs). Beside
 the engine: ``article`` (the seed article, replayed) and ``cli`` (the
 ``nn-core`` command).
@@ -20,7 +22,7 @@ nn_core[data]``): ``Dataset``, ``generate``, ``load_bundled``,
 load it on first use, so ``import nn_core`` imports NumPy only.
 """
 
-from . import data, explain, metrics
+from . import counterfactuals, data, explain, metrics
 from .gradcheck import gradient_check
 from .model_io import dumps, load, loads, save
 from .network import MLP, BackwardTrace, LayerGradients, LayerTrace, Trace
@@ -58,6 +60,7 @@ __all__ = [
     "Model",
     "Preprocessing",
     "Standardizer",
+    "counterfactuals",
     "data",
     "dumps",
     "explain",

@@ -6,15 +6,20 @@
 - ``sensitivity``: ``d output / d x_j`` at a point, from the analytic input
   gradient through the preprocessing (chain rule), per raw feature.
 - ``sweep``: the output as one feature moves across its range, the others held.
-- ``nearest_flip``: the closest point along the gradient direction where the
-  predicted class changes, searched inside the data's range.
+- ``integrated_gradients``: per raw feature, its share of the output's change
+  from a baseline row to the point; the shares add up to the change.
+- ``partial_dependence``: the output of each row as one input is set to each
+  of some values (ICE curves); their mean is the partial dependence.
 - ``decision_grid``: the output over a grid of two features (the boundary
   views), the other features held at given values.
+
+Counterfactuals (the fewest changes that flip a decision) are in
+``nn_core.counterfactuals``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,77 +79,74 @@ def sweep(
     return values, output_of(model, rows, class_index)
 
 
+#: Integrated gradients start with this many steps and double them until the sum is within tolerance.
+IG_FIRST_STEPS = 32
+IG_MAX_STEPS = 4096
+
+
 @dataclass
-class Flip:
-    """The nearest found point where the predicted class changes."""
+class Attribution:
+    """Integrated gradients at a point: ``values`` ``(d,)`` per raw feature, summing to ``output - baseline_output``."""
 
-    point: np.ndarray  # (d,) raw units
-    distance: float  # in standardized units (comparable across features)
-    from_class: int
-    to_class: int
+    values: np.ndarray
+    output: float
+    baseline_output: float
+    steps: int
+    class_index: int | None
+
+    @property
+    def gap(self) -> float:
+        """``|sum(values) - (output - baseline_output)|``: how far the bars miss the change (quadrature error)."""
+        return abs(float(self.values.sum()) - (self.output - self.baseline_output))
 
 
-def nearest_flip(
-    model: Model, x, bounds: Mapping[str, tuple[float, float]] | None = None, steps: int = 200
-) -> Flip | None:
-    """Walk from ``x`` along the direction that most changes the decision; return the first flip.
+def integrated_gradients(model: Model, x, baseline, class_index: int | None = None, *,
+                         steps: int | None = None, tolerance: float = 0.01) -> Attribution:
+    """Integrated gradients (Sundararajan et al. 2017) of the what-if output, per raw feature.
 
-    The walk moves in standardized units along the gradient of the margin
-    (``P(1) - 0.5`` for binary; runner-up minus winner probability for
-    multi-class), re-evaluating the gradient at each step, clipped to
-    ``bounds`` (default: each feature's training min/max). The boundary is
-    then located by bisection. ``None`` when no flip lies within the bounds.
+    ``IG_j = (x_j - b_j) * integral_0^1 dF/dx_j(b + a (x - b)) da``, with ``F``
+    the output of ``output_of`` (P(``class_index``) for multi-class, by
+    default the class predicted at ``x``), ``x`` and ``b`` raw rows ``(d,)``.
+    Completeness: ``sum_j IG_j = F(x) - F(b)``. The integral is the
+    trapezoid rule on ``steps`` intervals; without ``steps``, they start at
+    ``IG_FIRST_STEPS`` and double (up to ``IG_MAX_STEPS``) until the sum is
+    within ``tolerance`` of ``F(x) - F(b)`` (relative; absolute below 1e-9).
     """
-    if model.net.output == "linear":
-        raise ValueError("A decision flip needs a classifier; this model does regression.")
-    pre = model.preprocessing
-    x = _point(model, x)[0]
-    names = pre.feature_names
-    bounds = bounds or {n: (pre.feature_stats[n]["min"], pre.feature_stats[n]["max"]) for n in names}
-    lo = np.array([bounds[n][0] for n in names], dtype=np.float64)
-    hi = np.array([bounds[n][1] for n in names], dtype=np.float64)
-    scale = pre.scale[: len(names)]
-    start_class = int(model.predict_index(x[None])[0])
-    span = np.linalg.norm((hi - lo) / scale)
-    step = span / steps * 2 if span > 0 else 0.1
-    current = np.clip(x, lo, hi)
-    for _ in range(steps):
-        direction = _margin_gradient(model, current, start_class) * scale  # to standardized units
-        norm = np.linalg.norm(direction)
-        if norm == 0 or not np.isfinite(norm):
-            return None
-        nxt = np.clip(current + step * (direction / norm) * scale, lo, hi)
-        if np.allclose(nxt, current):
-            return None  # stuck on the edge of the range
-        cls = int(model.predict_index(nxt[None])[0])
-        if cls != start_class:
-            point = _bisect(model, current, nxt, start_class)
-            dist = float(np.linalg.norm((point - x) / scale))
-            return Flip(point, dist, start_class, int(model.predict_index(point[None])[0]))
-        current = nxt
-    return None
+    x, b = _point(model, x)[0], _point(model, baseline)[0]
+    if not (np.isfinite(x).all() and np.isfinite(b).all()):
+        raise ValueError("Integrated gradients need a complete point and baseline (no missing values).")
+    if model.net.output == "softmax" and class_index is None:
+        class_index = int(model.predict_index(x[None])[0])
+    ends = output_of(model, np.stack([b, x]), class_index)
+    change = float(ends[1] - ends[0])
+    n = steps or IG_FIRST_STEPS
+    while True:
+        rows = b + np.linspace(0.0, 1.0, n + 1)[:, None] * (x - b)
+        g = model.input_gradient(rows)
+        if g.ndim == 3:
+            g = g[:, class_index]
+        mean = (g[0] / 2 + g[1:-1].sum(axis=0) + g[-1] / 2) / n
+        attribution = Attribution((x - b) * mean, float(ends[1]), float(ends[0]), n, class_index)
+        if steps or n >= IG_MAX_STEPS or attribution.gap <= max(tolerance * abs(change), 1e-9):
+            return attribution
+        n *= 2
 
 
-def _margin_gradient(model: Model, x: np.ndarray, start_class: int) -> np.ndarray:
-    """Gradient (raw units) of a quantity that rises toward the decision boundary."""
-    g = model.input_gradient(x[None])
-    if g.ndim == 2:  # binary: move P(1) toward the other side
-        return -g[0] if start_class == 1 else g[0]
-    p = model.predict_proba(x[None])[0]
-    order = np.argsort(p)[::-1]
-    runner = order[1] if order[0] == start_class else order[0]
-    return g[0, runner] - g[0, start_class]
+def partial_dependence(model: Model, X, columns: Sequence[int], settings, class_index: int | None = None) -> np.ndarray:
+    """ICE curves ``(n_rows, n_settings)``: each row's output with ``X[:, columns]`` set to each setting.
 
-
-def _bisect(model: Model, inside: np.ndarray, outside: np.ndarray, start_class: int, iters: int = 40) -> np.ndarray:
-    """A point just across the boundary between ``inside`` (start class) and ``outside``."""
-    for _ in range(iters):
-        mid = (inside + outside) / 2
-        if int(model.predict_index(mid[None])[0]) == start_class:
-            inside = mid
-        else:
-            outside = mid
-    return outside
+    ``X`` raw rows ``(n, d)``; ``settings`` ``(n_settings, len(columns))``
+    (one value per column for a number, a category's one-hot code for a
+    category). The partial dependence is the mean over rows (axis 0). The
+    output is that of ``output_of``; multi-class needs ``class_index``.
+    """
+    X = model.preprocessing.raw_matrix(X)
+    settings = np.asarray(settings, dtype=np.float64).reshape(-1, len(columns))
+    if model.net.output == "softmax" and class_index is None:
+        raise ValueError("Partial dependence of a multi-class model needs the class whose probability is shown.")
+    rows = np.repeat(X, len(settings), axis=0)
+    rows[:, list(columns)] = np.tile(settings, (len(X), 1))
+    return output_of(model, rows, class_index).reshape(len(X), len(settings))
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Classification: accuracy (with a Wilson interval), confusion matrix,
 precision/recall/F1 per class and macro-averaged, ROC curve and AUC (one-vs-rest
-macro AUC for more than two classes), log loss. Regression: R^2, MAE, RMSE.
+macro AUC for more than two classes), log loss, calibration (a reliability
+table and its expected calibration error). Regression: R^2, MAE, RMSE.
 Labels are integers ``0..k-1``; scores are probabilities.
 """
 
@@ -186,6 +187,42 @@ def regression_report(y_true, y_pred) -> dict:
         "mae": mean_absolute_error(y_true, y_pred),
         "rmse": root_mean_squared_error(y_true, y_pred),
     }
+
+
+def reliability(y_true, proba, n_bins: int = 10) -> dict:
+    """Calibration: per confidence bin, how often the event happened; and the expected calibration error.
+
+    Binary (``proba`` ``(n,)`` P(class 1)): the confidence is P(class 1) and
+    the event is "the row is class 1". Multi-class (``proba`` ``(n, k)``),
+    top-label: the confidence is the highest probability and the event is
+    "the predicted class is right". Bins are equal-width on [0, 1]: bin
+    ``b`` holds confidences in ``(b/B, (b+1)/B]`` (the first also holds 0).
+
+    ``ECE = sum_b (n_b / n) |observed_b - confidence_b|``, with the bin's mean
+    event rate and mean confidence.
+
+    Returns ``{"low", "high", "confidence", "observed", "count"}`` (arrays
+    ``(B,)``, NaN means for empty bins) and ``"ece"`` (float).
+    """
+    y = np.asarray(y_true).astype(np.int64).ravel()
+    proba = np.asarray(proba, dtype=np.float64)
+    _same_length(y, proba)
+    if y.size == 0:
+        raise ValueError("Calibration needs at least one row.")
+    if proba.ndim == 1:
+        confidence, event = proba, (y == 1).astype(np.float64)
+    else:
+        confidence, event = proba.max(axis=1), (proba.argmax(axis=1) == y).astype(np.float64)
+    bins = np.clip(np.ceil(confidence * n_bins).astype(np.int64) - 1, 0, n_bins - 1)
+    count = np.bincount(bins, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_conf = np.bincount(bins, confidence, n_bins) / count
+        observed = np.bincount(bins, event, n_bins) / count
+    filled = count > 0
+    ece = float(np.sum(count[filled] / y.size * np.abs(observed[filled] - mean_conf[filled])))
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    return {"low": edges[:-1], "high": edges[1:], "confidence": mean_conf, "observed": observed,
+            "count": count, "ece": ece}
 
 
 def _same_length(a: np.ndarray, b: np.ndarray) -> None:

@@ -70,8 +70,9 @@ def points_for(run: Run, x_feature: int, y_feature: int, show_test: bool = True)
 
 def boundary_chart(run: Run, x_feature: int, y_feature: int, *, show_test: bool = True,
                    discretize: bool = False, whatif: dict[int, float] | None = None,
-                   selectable: bool = False, grid: explain.Grid | None = None, height: int = 420) -> alt.LayerChart:
-    """The whole boundary chart for a run on two chosen features."""
+                   selectable: bool = False, grid: explain.Grid | None = None, height: int = 420,
+                   paths: pd.DataFrame | None = None) -> alt.LayerChart:
+    """The whole boundary chart for a run on two chosen features (``paths``: counterfactual options drawn on it)."""
     ds = run.dataset
     if grid is None:
         grid = grid_for(run, x_feature, y_feature, held_values(run, whatif))
@@ -83,7 +84,7 @@ def boundary_chart(run: Run, x_feature: int, y_feature: int, *, show_test: bool 
     return decision_boundary(
         cells, line, points, x_title=ds.feature_names[x_feature], y_title=ds.feature_names[y_feature],
         problem_type=ds.problem_type, class_names=ds.class_names, value_domain=domain, whatif=point,
-        selectable=selectable, sampled_note=note, height=height,
+        paths=paths, selectable=selectable, sampled_note=note, height=height,
         equal_aspect=getattr(run.data_spec, "source", None) == "generated",  # both axes in the same units
     )
 

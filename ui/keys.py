@@ -62,6 +62,7 @@ RESET_BUTTON = "reset"  # the active run, back to its initial weights
 STOP_BUTTON = "stop"  # any click interrupts a training loop
 APPLY_PRESET = "apply_preset"
 SHOWN_RUN = "shown_run"  # the run picker (its value is a run id)
+CONFUSION_PICK = "confusion_pick"  # the confusion matrix's clicked cell (chart selection)
 
 # Seed-article page (not shared in links)
 ARTICLE_GLUCOSE = "article_glucose"
@@ -84,7 +85,8 @@ WHATIF_Y = "whatif_y"
 WHATIF_PICK = "whatif_pick"  # the boundary chart's click selection
 WHATIF_MEASURE = "whatif_measure"  # sensitivity per unit or per standard deviation
 WHATIF_CLASS = "whatif_class"  # multi-class: the class whose probability is explained (-1: predicted)
-WHATIF_TO_FLIP = "whatif_to_flip"
+WHATIF_LOCKED = "whatif_locked"  # input names the counterfactual options may not change
+WHATIF_PD_INPUT = "whatif_pd_input"  # the input whose partial dependence is drawn (an input index)
 BATCH_FILE = "batch_file"
 BATCH_DOWNLOAD = "batch_download"
 
@@ -121,6 +123,11 @@ STEP_TARGET = "step_target"  # ... (regression)
 def whatif_key(run_id: int, feature: int) -> str:
     """The widget key of a what-if slider (one per run and raw feature)."""
     return f"whatif_{run_id}_{feature}"
+
+
+def whatif_option_key(number: int) -> str:
+    """The key of the button moving the what-if point to counterfactual option ``number`` (1, 2, 3)."""
+    return f"whatif_to_option_{number}"
 
 
 def whatif_number_key(run_id: int, feature: int) -> str:

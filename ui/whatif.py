@@ -33,8 +33,6 @@ MARGIN = 0.05
 MAX_SWEEPS = 8
 #: The batch table shows at most this many rows (the download has them all).
 MAX_SHOWN_ROWS = 1_000
-#: A change smaller than this many standard deviations is not listed as needed for a flip.
-FLIP_MIN_STD = 0.01
 PARTS = ("training", "validation", "test")
 
 
@@ -239,77 +237,6 @@ def output_domain(run: Run, outputs: np.ndarray | None = None) -> list[float]:
         return [0.0, 1.0]
     values = run.dataset.y if outputs is None else np.concatenate([run.dataset.y, np.ravel(outputs)])
     return padded_domain(values)
-
-
-# ------------------------------------------------------------- nearest flip
-def find_flip(run: Run, point: Mapping[int, float]) -> explain.Flip | None:
-    """The nearest point where the predicted class changes, within the training data's range."""
-    if run.dataset.problem_type == "regression":
-        return None
-    return explain.nearest_flip(run.model, point_vector(point))
-
-
-def flip_target(run: Run, point: Mapping[int, float], flip: explain.Flip, specs: list[InputSpec],
-                overshoot: float = 0.02) -> dict[int, float]:
-    """Where "move the what-if point there" goes: just across the boundary, in readable numbers.
-
-    The bisected flip point sits on the boundary (P = 0.5 to many digits);
-    going ``overshoot`` of the way further and rounding each value to a
-    hundredth of its input step lands clearly on the other side. Falls back
-    to finer rounding, then to the exact flip point, if that would not flip.
-    """
-    x = point_vector(point)
-    beyond = x + (flip.point - x) * (1 + overshoot)
-    start = int(run.model.predict_index(x[None])[0])
-    for candidate, scale in ((beyond, 100), (beyond, 10_000), (flip.point, 10_000), (flip.point, 0)):
-        target = np.array([specs[j].clamp(_round_to(v, specs[j].step / scale) if scale else v)
-                           for j, v in enumerate(candidate)])
-        if int(run.model.predict_index(target[None])[0]) != start:
-            return {j: float(v) for j, v in enumerate(target)}
-    return {j: float(v) for j, v in enumerate(flip.point)}
-
-
-def _round_to(value: float, unit: float) -> float:
-    """``value`` to the nearest multiple of ``unit`` (unchanged when that is not a number)."""
-    if not (unit > 0 and math.isfinite(unit)) or not math.isfinite(value / unit):
-        return value
-    digits = max(0, -math.floor(math.log10(unit)))
-    return round(round(value / unit) * unit, digits)
-
-
-def flip_changes(run: Run, point: Mapping[int, float], target: Mapping[int, float],
-                 min_std: float = FLIP_MIN_STD) -> pd.DataFrame:
-    """The feature changes from ``point`` to ``target``, biggest first: ``feature``, ``now``, ``at flip``, ``change``.
-
-    Changes under ``min_std`` training standard deviations are left out (the
-    walk nudges every feature a little).
-    """
-    pre = run.model.preprocessing
-    d = len(pre.feature_names)
-    now = point_vector(point)
-    then = point_vector(target)
-    delta = then - now
-    size = np.abs(delta) / pre.scale[:d]
-    keep = [j for j in np.argsort(-size, kind="stable") if size[j] >= min_std]
-    return pd.DataFrame({
-        "feature": [pre.feature_names[j] for j in keep],
-        "now": [float(now[j]) for j in keep],
-        "at flip": [float(then[j]) for j in keep],
-        "change": [float(delta[j]) for j in keep],
-    })
-
-
-def flip_sentence(run: Run, flip: explain.Flip) -> str:
-    """One plain sentence about the flip (class names are user text: show it with st.text)."""
-    names = run.dataset.class_names
-    return (f"The predicted class flips from {names[flip.from_class]} to {names[flip.to_class]} "
-            f"at a point {flip.distance:.2f} standard deviations away, with these changes:")
-
-
-def change_lines(changes: pd.DataFrame) -> list[str]:
-    """``Glucose 120 -> 131.4``: one line per needed change (5 significant digits)."""
-    return [f"{name} {now:.5g} -> {then:.5g}"
-            for name, now, then in zip(changes["feature"], changes["now"], changes["at flip"])]
 
 
 # ---------------------------------------------------------- chart selection

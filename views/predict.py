@@ -1,8 +1,10 @@
 """Predict: ask the trained model what-if questions, in the data's own units.
 
 The story: set a point (sliders, exact numbers, a row of the data, or a click
-on the boundary chart), read the prediction, see which inputs matter at that
-point and how far the decision is from flipping, then predict a whole file.
+on the boundary chart), read the prediction, see what would change the
+decision (up to three options, drawn on the boundary chart), which inputs
+matter at that point and why the output is what it is (attributions that add
+up), how each input moves the model overall, then predict a whole file.
 The what-if values live in ``ui.state`` per run; the widgets only show them.
 """
 
@@ -10,8 +12,9 @@ from functools import partial
 
 import streamlit as st
 
-from ui import display, guards, state, whatif
+from ui import display, explanations, guards, state, whatif
 from ui.boundary import boundary_chart, held_note
+from ui.charts import explain as explain_charts
 from ui.charts import predict as charts
 from ui.charts.boundary import SELECTION
 from ui.explore import escape_markdown
@@ -123,6 +126,27 @@ with answer:
         display.chart(st, charts.probability_bars(ds.class_names, prediction.probabilities,
                                                   prediction.class_index), width="stretch")
 
+# ------------------------------------------------------------ what would change the decision
+options = []
+if problem != "regression":
+    st.header("What would change the decision?")
+    inputs_named = explanations.input_names(run)
+    state.fit_choice(state.WHATIF_LOCKED, inputs_named, [])
+    locked = st.multiselect("Keep these inputs as they are", inputs_named, key=state.WHATIF_LOCKED,
+                            help="The options below never change a locked input.")
+    options = explanations.counterfactual_options(run, point, locked)
+    if not options:
+        st.info("No change within the data's observed ranges flips the predicted class"
+                + (" with the locked inputs kept." if locked else "."))
+    for number, option in enumerate(options, start=1):
+        st.text(explanations.option_title(run, number, option) + "\n  "
+                + "\n  ".join(explanations.option_lines(run, option)))
+        st.button(f"Move the what-if point to option {number}", key=state.whatif_option_key(number),
+                  on_click=move_to, args=(run, explanations.option_target(option)))
+    if options:
+        st.caption("Each option is checked by running the model on it. Fewest changes first; values stay "
+                   "within the training data's range, whole numbers whole and categories whole.")
+
 # ------------------------------------------------------------ the boundary chart
 if len(names) >= 2:
     st.header("Where the point sits")
@@ -138,9 +162,12 @@ if len(names) >= 2:
     if x_feature == y_feature:
         st.warning("Choose two different features for the axes.")
     else:
-        st.caption("Click the chart to move the what-if point (the cross) there.")
+        st.caption("Click the chart to move the what-if point (the cross) there."
+                   + (" Dashed paths lead to the options above (an option that changes only inputs off "
+                      "these axes ends at the cross)." if options else ""))
+        paths = explanations.option_paths(options, point, x_feature, y_feature)
         try:
-            chart = boundary_chart(run, x_feature, y_feature, whatif=point, selectable=True)
+            chart = boundary_chart(run, x_feature, y_feature, whatif=point, selectable=True, paths=paths)
         except ValueError as exc:  # the grid is past the memory budget
             st.error(escape_markdown(str(exc)))
         else:
@@ -177,20 +204,24 @@ display.chart(st, charts.sweep_curves(
 if len(names) > len(swept):
     st.caption(f"The {len(swept)} features that matter most at this point, of {len(names)}.")
 
-# ------------------------------------------------------------ nearest flip
-if problem != "regression":
-    st.header("How far is the decision from flipping?")
-    flip = whatif.find_flip(run, point)
-    if flip is None:
-        st.info("No point within the training data's range changes the predicted class: along the "
-                "direction that changes it fastest, the model keeps its answer up to the edge of the data.")
-    else:
-        target = whatif.flip_target(run, point, flip, specs)
-        st.text(whatif.flip_sentence(run, flip))
-        lines = whatif.change_lines(whatif.flip_changes(run, point, target))
-        more = f"\n... and {len(lines) - 10} smaller change(s)" if len(lines) > 10 else ""
-        st.text("\n".join(lines[:10]) + more)
-        st.button("Move the what-if point there", key=state.WHATIF_TO_FLIP, on_click=move_to, args=(run, target))
+# ------------------------------------------------------------ why: attributions that add up
+frame, attribution = explanations.attributions(run, point, explained)
+display.chart(st, explain_charts.attribution_bars(frame, output_label), width="stretch")
+st.text(explanations.baseline_sentence(frame, attribution, output_label))
+st.caption("Each bar is an input's share of the change from a baseline (every number at its training "
+           "median, every category at its most frequent value; each label reads baseline -> here) to this "
+           "point. Unlike the slopes above, the shares add up to the whole change.")
+
+# ------------------------------------------------------------ how each input moves the model overall
+st.header("How each input moves the model overall")
+inputs_named = explanations.input_names(run)
+state.fit_choice(state.WHATIF_PD_INPUT, range(len(inputs_named)), 0)
+pd_input = st.selectbox("Input", range(len(inputs_named)), format_func=inputs_named.__getitem__,
+                        key=state.WHATIF_PD_INPUT)
+pd_frame = explanations.partial_dependence_frame(run, pd_input, explained)
+display.chart(st, explain_charts.partial_dependence_chart(
+    pd_frame, inputs_named[pd_input], output_label, whatif.output_domain(run, pd_frame["output"].to_numpy()),
+    categorical=isinstance(pd_frame["value"].iloc[0], str)), width="stretch")
 
 # ------------------------------------------------------------ batch prediction
 st.header("Predict a whole file")

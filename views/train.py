@@ -3,7 +3,7 @@
 import streamlit as st
 
 from nn_core.network import count_parameters
-from ui import display, presets, settings, state
+from ui import display, judgement, presets, settings, state
 from ui import runs as run_ops
 from ui.boundary import held_note
 from ui.charts import training as charts
@@ -214,11 +214,22 @@ else:
             f"'{base['class']}', accuracy {base['accuracy']:.3f}."
             + (f"  Class 1 is '{ds.class_names[1]}'." if binary else ""))
     cm_col, roc_col = st.columns(2)
-    display.chart(cm_col, charts.confusion_chart(held["confusion_matrix"], ds.class_names), width="content")
+    picked = display.chart(cm_col, charts.confusion_chart(held["confusion_matrix"], ds.class_names, selectable=True),
+                           width="content", key=state.CONFUSION_PICK, on_select="rerun", selection_mode=charts.CELL)
     point = charts.roc_point(y_true, scores, threshold) if binary else None
     roc = charts.roc_chart(charts.roc_frame(y_true, scores, ds.class_names), auc=report[part]["roc_auc"],
                            class_names=ds.class_names, multiclass=not binary, point=point)
     display.chart(roc_col, roc, width="content")
+    cell = judgement.picked_cell(picked)
+    if cell is None:
+        st.caption("Click a cell of the confusion matrix to list its rows.")
+    else:
+        st.text(f"The {part} rows that are {cell[0]} and were predicted {cell[1]}:")
+        st.dataframe(judgement.cell_rows(run, *cell, scores, threshold if binary else 0.5), hide_index=True)
+    calibration, ece = charts.calibration_frame(y_true, scores)
+    display.chart(st, charts.calibration_chart(calibration, ece, binary), width="content")
+    st.caption(f"Expected calibration error {ece:.3f} on {len(y_true):,} {part} rows (10 equal bins): the average "
+               "gap between the predicted probability and how often it came true, weighted by the rows per bin.")
 with st.expander("Train vs validation vs test"):
     st.dataframe(charts.parts_table(report, ds.problem_type), width="stretch")
     st.caption("A much better score on train than on validation or test means the net memorised its rows.")

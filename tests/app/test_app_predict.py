@@ -77,16 +77,41 @@ def test_a_stale_exact_box_never_moves_the_point_back(trained):
     assert at.slider[0].value == pytest.approx(start) and _whatif_numbers(at)[0].value == pytest.approx(start)
 
 
-def test_start_from_a_row_and_move_to_the_nearest_flip(trained):
+def _option(at, number: int = 1) -> tuple[str, str, list[str]]:
+    """(from class, to class, change lines) of the shown option ``number``."""
+    text = next(t.value for t in at.main.text if t.value.startswith(f"Option {number}: predicted "))
+    title, *lines = text.split("\n")
+    new, old = title.removeprefix(f"Option {number}: predicted ").split(", by changing")[0].split(" instead of ")
+    return old, new, [line.strip() for line in lines]
+
+
+def test_start_from_a_row_and_move_to_a_counterfactual_option(trained):
     at = trained
     at.number_input(key=state.WHATIF_ROW).set_value(5).run()
     assert not at.exception
     assert any(t.value.startswith("Row 5 (") and t.value.endswith("the what-if point") for t in at.main.text)
-    flip_text = next(t.value for t in at.main.text if t.value.startswith("The predicted class flips from"))
-    old, new = flip_text.removeprefix("The predicted class flips from ").split(" at a point")[0].split(" to ")
+    old, new, lines = _option(at)
+    assert lines and all(" -> " in line for line in lines)
     assert any(t.value.endswith(f"predicted class: {old}") for t in at.main.text)
-    at.button(key=state.WHATIF_TO_FLIP).click().run()
+    at.button(key=state.whatif_option_key(1)).click().run()
     assert not at.exception
+    assert any(t.value.endswith(f"predicted class: {new}") for t in at.main.text)
+    # from there, the options flip it back, with changes listed (never an empty list)
+    back_old, back_new, back_lines = _option(at)
+    assert (back_old, back_new) == (new, old) and back_lines
+
+
+def test_a_locked_input_never_changes_in_the_options(trained):
+    at = trained
+    at.number_input(key=state.WHATIF_ROW).set_value(5).run()
+    glucose = _whatif_numbers(at)[0].value
+    at.multiselect(key=state.WHATIF_LOCKED).set_value(["Glucose"]).run()
+    assert not at.exception
+    _, new, lines = _option(at)
+    assert all(not line.startswith("Glucose:") for line in lines)
+    at.button(key=state.whatif_option_key(1)).click().run()
+    assert not at.exception
+    assert _whatif_numbers(at)[0].value == pytest.approx(glucose)
     assert any(t.value.endswith(f"predicted class: {new}") for t in at.main.text)
 
 
@@ -132,7 +157,7 @@ def test_multiclass_model_page(app):
     at = app.train().open(PREDICT)
     assert len(at.slider) == 4
     assert at.main.metric[0].label == "Probability of the predicted class"
-    assert len(at.get("vega_lite_chart")) == 4  # probabilities, boundary, sensitivity, sweeps
+    assert len(at.get("vega_lite_chart")) == 6  # probabilities, boundary, sensitivity, sweeps, attributions, PD/ICE
     at.selectbox(key=state.WHATIF_X).set_value(2).run()
     at.selectbox(key=state.WHATIF_CLASS).set_value(0).run()
     assert not at.exception

@@ -24,8 +24,8 @@ def test_train_button_trains_the_defaults_to_080_and_shows_results(app):
     assert not at.error
     labels = [m.label for m in at.metric]
     assert {"Accuracy", "ROC AUC"} <= set(labels) and len(labels) >= 5
-    # loss, boundary, confusion matrix, ROC
-    assert len(at.get("vega_lite_chart")) == 4
+    # loss, boundary, confusion matrix, ROC, calibration
+    assert len(at.get("vega_lite_chart")) == 5
 
 
 def test_continue_and_step_add_epochs_and_reset_starts_over(app):
@@ -94,7 +94,7 @@ def test_bad_hidden_text_is_an_error_and_train_is_off(app):
     assert any("whole numbers" in e.value for e in at.error)
     assert at.button(key=state.TRAIN_BUTTON).disabled
     assert len(at.runs()) == 1  # the previous run stays
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 5
 
 
 def test_a_net_over_the_cap_is_refused_with_what_to_change(app):
@@ -144,7 +144,7 @@ def test_multiclass_with_four_features_picks_axes_and_holds_the_rest(app):
     at.selectbox(key=state.BOUNDARY_X).set_value(2).run()
     assert not at.exception, at.exception
     assert at.selectbox(key=state.BOUNDARY_Y).value != 2
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 5
 
 
 def test_threshold_moves_the_confusion_matrix(app):
@@ -189,7 +189,7 @@ def test_early_stopping_preset_says_which_weights_it_kept(app):
     run = at.active_run()
     assert run.config.patience == 20 and run.epochs < 1000
     assert any("weights of epoch" in i.value for i in at.info)
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 5
 
 
 def test_a_stopped_run_is_shown_as_stopped_with_its_epochs(app):
@@ -200,3 +200,11 @@ def test_a_stopped_run_is_shown_as_stopped_with_its_epochs(app):
     assert any("Stopped after epoch 300" in i.value for i in at.info)
     at.button(key=state.CONTINUE_BUTTON).click().run()
     assert at.active_run().epochs == 600 and at.active_run().history.status == "completed"
+
+
+def test_judgement_offers_a_clickable_confusion_matrix_and_a_calibration_chart(app):
+    at = app.open(TRAIN_PAGE)
+    at.press(state.TRAIN_BUTTON)
+    assert any(c.key == state.CONFUSION_PICK for c in at.get("vega_lite_chart"))
+    assert any("Click a cell of the confusion matrix" in c.value for c in at.caption)
+    assert any("Expected calibration error" in c.value for c in at.caption)

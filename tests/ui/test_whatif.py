@@ -1,8 +1,8 @@
 """The Predict page's logic (ui.whatif), checked against independent oracles.
 
 The sensitivity is compared with a central difference of the very number the
-page shows (``explain.output_of``), in raw units; the nearest flip is checked
-by predicting at it; the bounds and the click mapping against the data.
+page shows (``explain.output_of``), in raw units; the bounds and the click
+mapping against the data. (Counterfactual options: ``test_explanations.py``.)
 """
 
 from __future__ import annotations
@@ -115,70 +115,6 @@ def test_sweep_frame_has_one_curve_per_feature_and_series(binary, multiclass):
     bspecs = whatif.input_specs(binary)
     bframe = whatif.sweep_frame(binary, whatif.complete_point(binary, {}, bspecs), [0, 1], bspecs, n=20)
     assert len(bframe) == 40 and bframe["output"].between(0, 1).all()
-
-
-# ---------------------------------------------------------------- nearest flip
-@pytest.mark.parametrize("name", ["binary", "multiclass"])
-def test_nearest_flip_flips_and_stays_in_the_data_range(name, request):
-    run = request.getfixturevalue(name)
-    pre = run.model.preprocessing
-    lo = np.array([pre.feature_stats[n]["min"] for n in pre.feature_names])
-    hi = np.array([pre.feature_stats[n]["max"] for n in pre.feature_names])
-    found = 0
-    for point in _points(run):
-        flip = whatif.find_flip(run, point)
-        if flip is None:
-            continue
-        found += 1
-        before = run.model.predict_index(whatif.point_vector(point)[None])[0]
-        after = run.model.predict_index(flip.point[None])[0]
-        assert after != before
-        assert flip.from_class == before and flip.to_class == after
-        assert np.all(flip.point >= lo - 1e-9) and np.all(flip.point <= hi + 1e-9)
-        # the button's target: just across, in readable numbers, still flipped and within the inputs
-        specs = whatif.input_specs(run)
-        target = whatif.flip_target(run, point, flip, specs)
-        assert run.model.predict_index(whatif.point_vector(target)[None])[0] != before
-        assert all(s.lo <= target[j] <= s.hi for j, s in enumerate(specs))
-        x = whatif.point_vector(point)
-        steps = np.array([s.step for s in specs])
-        gap = np.abs(whatif.point_vector(target) - flip.point)
-        assert np.all(gap <= 0.021 * np.abs(flip.point - x) + steps / 100 + 1e-12)  # 2% further, rounded
-        changes = whatif.flip_changes(run, point, target)
-        assert len(changes) >= 1
-        assert list(changes.columns) == ["feature", "now", "at flip", "change"]
-        assert np.allclose(changes["now"] + changes["change"], changes["at flip"])
-        assert whatif.flip_sentence(run, flip).startswith("The predicted class flips from ")
-    assert found >= 3
-
-
-def test_no_flip_when_the_model_never_changes_its_answer():
-    run = _trained(load_bundled("diabetes"), epochs=1)
-    run.net.weights[-1][...] = 0.0  # the output ignores the hidden layer...
-    run.net.biases[-1][...] = 5.0  # ...and says class 1 everywhere
-    point = whatif.row_point(run, 0)
-    assert run.model.predict_index(whatif.point_vector(point)[None])[0] == 1
-    assert whatif.find_flip(run, point) is None
-
-
-def test_flip_target_is_rounded_when_that_still_flips(binary):
-    specs = whatif.input_specs(binary)
-    point = whatif.complete_point(binary, {}, specs)
-    flip = whatif.find_flip(binary, point)
-    target = whatif.flip_target(binary, point, flip, specs)
-    for v in target.values():  # a hundredth of the step (1 for these whole-number features)
-        assert v == pytest.approx(round(v, 2))
-
-
-def test_regression_has_no_flip(regression):
-    assert whatif.find_flip(regression, whatif.row_point(regression, 0)) is None
-
-
-def test_change_lines_read_like_the_page():
-    import pandas as pd
-
-    changes = pd.DataFrame({"feature": ["Glucose"], "now": [120.0], "at flip": [131.4], "change": [11.4]})
-    assert whatif.change_lines(changes) == ["Glucose 120 -> 131.4"]
 
 
 # ---------------------------------------------------------------- inputs

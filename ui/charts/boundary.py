@@ -122,6 +122,7 @@ def decision_boundary(
     class_names: list[str] | None,
     value_domain: tuple[float, float] | None = None,
     whatif: tuple[float, float] | None = None,
+    paths: pd.DataFrame | None = None,
     selectable: bool = False,
     sampled_note: str = "",
     height: int = 420,
@@ -134,7 +135,8 @@ def decision_boundary(
     ``part`` ("train"/"test"/...) plus tooltip fields listed as
     ``(field, title)`` pairs in ``points.attrs["tooltip"]`` (fields are safe
     names such as ``f0``; titles may be any user text). ``value_domain`` fixes the regression colour
-    scale. ``selectable`` makes a click on a cell a selection named
+    scale. ``paths`` (``option``, ``step``, ``px``, ``py``) draws each counterfactual option as a dashed
+    path from the what-if point, its end labelled. ``selectable`` makes a click on a cell a selection named
     ``SELECTION`` with fields ``cx``/``cy``. ``height`` is the chart's
     without the points' legend row under it (``LEGEND_ROW`` more when there are points).
     ``equal_aspect`` (features in the same units, such as generated 2-D data) fixes the width to
@@ -221,6 +223,18 @@ def decision_boundary(
                 tooltip=[alt.Tooltip("wx:Q", title=x_title, format=".4g"), alt.Tooltip("wy:Q", title=y_title, format=".4g")],
             )
         )
+    if paths is not None and len(paths):
+        px = alt.X("px:Q", scale=alt.Scale(domain=x_dom, nice=False, zero=False))
+        py = alt.Y("py:Q", scale=alt.Scale(domain=y_dom, nice=False, zero=False))
+        layers.append(alt.Chart(paths).mark_line(color="#111111", strokeDash=[5, 3], strokeWidth=2).encode(
+            x=px, y=py, detail="option:N", order="step:Q"))
+        ends = paths[paths["step"] == paths["step"].max()]
+        tip = [alt.Tooltip("option:N"), alt.Tooltip("px:Q", title=x_title, format=".4g"),
+               alt.Tooltip("py:Q", title=y_title, format=".4g")]
+        layers.append(alt.Chart(ends).mark_point(shape="diamond", size=120, filled=True, color="#111111",
+                                                 stroke="white").encode(x=px, y=py, tooltip=tip))
+        layers.append(alt.Chart(ends).mark_text(align="left", dx=8, dy=-8, fontWeight="bold").encode(
+            x=px, y=py, text="option:N"))
     title = alt.TitleParams("Decision boundary" if problem_type != "regression" else "Predicted value",
                             subtitle=[sampled_note] if sampled_note else [])
     # the points' legends take a row under the plot: the chart grows by it, so the plot keeps its size

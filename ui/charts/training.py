@@ -21,6 +21,8 @@ from . import CLASS_COLORS, MAX_POINTS, class_colors, padded_domain, sample_rows
 
 PART_COLORS = {"train": CLASS_COLORS[0], "validation": CLASS_COLORS[5]}
 METRIC_TITLES = {"accuracy": "validation accuracy", "r2": "validation R²"}
+#: The name of the click selection on the confusion matrix's cells.
+CELL = "cell"
 #: Decision thresholds offered for a binary classifier.
 THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(1, 100))
 
@@ -162,8 +164,12 @@ def confusion_frame(cm: np.ndarray, class_names: list[str]) -> pd.DataFrame:
 
 
 def confusion_chart(cm: np.ndarray, class_names: list[str], title: str = "Confusion matrix",
-                    size: int = 300) -> alt.LayerChart:
-    """A heatmap of counts, actual classes down, predicted across, each cell labelled with its count."""
+                    size: int = 300, selectable: bool = False) -> alt.LayerChart:
+    """A heatmap of counts, actual classes down, predicted across, each cell labelled with its count.
+
+    ``selectable``: a click on a cell is a selection named ``CELL`` with the
+    fields ``actual`` and ``predicted`` (class names).
+    """
     frame = confusion_frame(cm, class_names)
     top = max(int(frame["count"].max()), 1) if len(frame) else 1
     names = list(class_names)
@@ -181,6 +187,8 @@ def confusion_chart(cm: np.ndarray, class_names: list[str], title: str = "Confus
         x=x, y=y, text=alt.Text("count:Q"), tooltip=tip,
         color=alt.condition(alt.datum["count"] > top / 2, alt.value("white"), alt.value("#222222")),
     )
+    if selectable:
+        cells = cells.add_params(alt.selection_point(name=CELL, fields=["actual", "predicted"], on="click"))
     return alt.layer(cells, text).properties(width=size, height=size, title=title)
 
 
@@ -238,6 +246,37 @@ def roc_chart(frame: pd.DataFrame, *, auc: float, class_names: list[str], multic
     label = "one-vs-rest macro AUC" if multiclass else "AUC"
     title = f"ROC curve ({label} {auc:.3f})" if np.isfinite(auc) else "ROC curve"
     return alt.layer(*layers).properties(width=size, height=size, title=title)
+
+
+# ------------------------------------------------------------------ calibration
+def calibration_frame(y: np.ndarray, proba: np.ndarray, n_bins: int = 10) -> tuple[pd.DataFrame, float]:
+    """The reliability table (non-empty bins: ``low, high, confidence, observed, count``) and its ECE."""
+    r = metrics.reliability(y, proba, n_bins)
+    frame = pd.DataFrame({k: r[k] for k in ("low", "high", "confidence", "observed", "count")})
+    return frame[frame["count"] > 0].reset_index(drop=True), r["ece"]
+
+
+def calibration_chart(frame: pd.DataFrame, ece: float, binary: bool, size: int = 300) -> alt.LayerChart:
+    """Observed rate against mean predicted probability per bin; on the diagonal the model is calibrated.
+
+    Point size is the bin's row count. Binary: P(class 1) against the share
+    of class 1; multi-class: the top probability against the share right.
+    """
+    what = ("predicted P(class 1)", "share that is class 1") if binary else (
+        "top predicted probability", "share predicted right")
+    scale = alt.Scale(domain=[0, 1], nice=False)
+    x = alt.X("confidence:Q", title=f"mean {what[0]}", scale=scale)
+    y = alt.Y("observed:Q", title=what[1], scale=scale)
+    diagonal = alt.Chart(pd.DataFrame({"confidence": [0.0, 1.0], "observed": [0.0, 1.0]})).mark_line(
+        strokeDash=[4, 4], color="#999999").encode(x=x, y=y)
+    tip = [alt.Tooltip("low:Q", title="bin from", format=".1f"), alt.Tooltip("high:Q", title="bin to", format=".1f"),
+           alt.Tooltip("confidence:Q", title="mean predicted", format=".3f"),
+           alt.Tooltip("observed:Q", title="observed", format=".3f"), alt.Tooltip("count:Q", title="rows")]
+    line = alt.Chart(frame).mark_line(color=CLASS_COLORS[0], point=False).encode(x=x, y=y, order="confidence:Q")
+    points = alt.Chart(frame).mark_circle(color=CLASS_COLORS[0], opacity=0.8).encode(
+        x=x, y=y, size=alt.Size("count:Q", title="rows", legend=None), tooltip=tip)
+    return alt.layer(diagonal, line, points).properties(
+        width=size, height=size, title=alt.TitleParams(f"Calibration (expected calibration error {ece:.3f})"))
 
 
 # ------------------------------------------------------------------ regression
