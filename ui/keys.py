@@ -150,3 +150,7 @@ PLAY_CLICK = "play_click"  # what a click on the plane does: look, add a point o
 PLAY_EDITING = "play_editing"  # the weight editor is open (its target: EDIT_LAYER, EDIT_FROM, EDIT_TO)
 PLAY_EDIT_CLOSE = "play_edit_close"
 PLAY_POINTS_BACK = "play_points_back"
+PLAY_SCRUB = "play_scrub"  # the epoch the picture shows when rewound (None: now)
+PLAY_BRANCH = "play_branch"  # button: a new run continuing from the shown epoch
+PLAY_REPLAY = "play_replay"  # toggle: animate the run from epoch 0
+PLAY_NOW = "play_now"  # button: back to the run as it is now

@@ -61,6 +61,8 @@ class Run:
     timeline: list = field(default_factory=list)
     #: ``(dataset, split)`` before points were added or removed by hand (None: the data as loaded).
     base: tuple | None = None
+    #: ``(run id, epoch)`` this run continues from ("continue from here"), or None for a run of its own.
+    parent: tuple[int, int] | None = None
     _metrics: dict | None = None
     _metrics_epoch: int = -1
 

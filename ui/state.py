@@ -51,10 +51,11 @@ _WEIGHT_EDITS = "_weight_edits"
 _EDIT_SHOWN = "_edit_shown"
 _GRADCHECK = "_gradcheck"
 _PLAYER = "_player"  # the playground's ui.playground.Player
+_SNAPSHOTS = "_snapshots"  # the session's ui.snapshots.Store (every run's kept moments)
 _SIDEBAR_MODEL = "_sidebar_model"  # the sidebar's model block (an st.empty), redrawn after the page and each frame
 _SLOTS = {_ARTICLE_GAIN: None, _LESSON_RUNS: dict, _DATASET: None, _DATA_SPEC: None, _DATA_ERROR: None,
           _UPLOAD: None, _RUNS: list, _ACTIVE_RUN: None, _NEXT_RUN_ID: 1, _RUNS_DROPPED: list, _WHATIF: dict,
-          _WEIGHT_EDITS: dict, _EDIT_SHOWN: None, _GRADCHECK: dict, _PLAYER: None, _SIDEBAR_MODEL: None}
+          _WEIGHT_EDITS: dict, _EDIT_SHOWN: None, _GRADCHECK: dict, _PLAYER: None, _SIDEBAR_MODEL: None, _SNAPSHOTS: None}
 
 
 def init() -> None:
@@ -372,6 +373,17 @@ def player():
     if ss[_PLAYER] is None:
         ss[_PLAYER] = Player()
     return ss[_PLAYER]
+
+
+def snapshots():
+    """This session's kept training moments (``ui.snapshots.Store``), made on first use; runs gone are forgotten."""
+    from .snapshots import Store
+
+    ss = st.session_state
+    if ss[_SNAPSHOTS] is None:
+        ss[_SNAPSHOTS] = Store()
+    ss[_SNAPSHOTS].keep_only(run.id for run in ss[_RUNS])
+    return ss[_SNAPSHOTS]
 
 
 def sidebar_model_slot():
