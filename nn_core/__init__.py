@@ -28,6 +28,7 @@ from .model_io import dumps, load, loads, save
 from .network import MLP
 from .preprocessing import Model, Preprocessing, Standardizer, train_val_test_split
 from .schedules import Constant, CosineDecay, ExponentialDecay, StepDecay
+from .snapshots import Snapshot, restore, snapshot
 from .traces import BackwardTrace, LayerGradients, LayerTrace, Trace
 from .training import EarlyStopping, History
 
@@ -55,6 +56,7 @@ __all__ = [
     "History",
     "LayerGradients",
     "LayerTrace",
+    "Snapshot",
     "StepDecay",
     "Trace",
     "gradient_check",
@@ -67,7 +69,9 @@ __all__ = [
     "load",
     "loads",
     "metrics",
+    "restore",
     "save",
+    "snapshot",
     "train_val_test_split",
     *data.__all__,
 ]

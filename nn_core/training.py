@@ -297,7 +297,7 @@ def _finish(net: MLP, history: History, state: _TrainingState, stopper, guard: D
     elif history.status == "completed" and stopper is not None and stopper.waited > 0:
         # the epochs ran out before the patience did: still end on the best weights
         state.show_best(net, stopper)
-        history.message = f"Restored the weights of epoch {stopper.best_epoch}, the lowest validation loss."
+        history.message = stopper.shown_message()
 
 
 # -------------------------------------------------------------- bookkeeping
