@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import nn_core
+from nn_core.cost import snapshot_bytes
 from nn_core.snapshots import SNAPSHOT_OVERHEAD, restore, snapshot
 
 EPOCHS = 30
@@ -143,3 +144,25 @@ def test_restore_refuses_a_snapshot_of_another_net_or_run():
         restore(other, snap)
     with pytest.raises(ValueError, match="takes a Snapshot"):
         restore(net, net)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_snapshot_bytes_bounds_every_snapshot_of_a_run(optimizer, dtype):
+    X, y = halves(0)
+    sizes = [2, 7, 5, 1]
+    for early in (False, True):
+        net = nn_core.MLP(sizes, seed=0, dtype=dtype)
+        net.set_neuron(2, 1, False)
+        sizes_nbytes = []
+
+        def keep(e, h, net=net, sizes_nbytes=sizes_nbytes):
+            sizes_nbytes.append(snapshot(net).nbytes)
+
+        kwargs = dict(validation_data=VAL, early_stopping=4) if early else {}
+        net.fit(X, y, epochs=25, learning_rate=0.2, optimizer=optimizer, batch_size=8, on_epoch=keep, **kwargs)
+        bound = snapshot_bytes(sizes, optimizer, early, dtype)
+        assert max(sizes_nbytes) <= bound
+        s = np.dtype(dtype).itemsize
+        P = net.n_parameters
+        assert bound - max(sizes_nbytes) <= s * P * 2  # tight up to what is not always held
