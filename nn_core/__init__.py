@@ -7,12 +7,14 @@
 
 Where things live: ``activations`` and ``losses`` (each function beside its
 derivative), ``initializers``, ``optimizers``, ``schedules``, ``network`` (the
-MLP: forward, backward, traces), ``training`` (the fit loop and History),
-``validation``, ``metrics``, ``preprocessing`` (standardizer, split, Model),
-``model_io`` (JSON model files), ``gradcheck``, ``explain`` (what-if maths:
-sensitivity, integrated gradients, partial dependence), ``counterfactuals``
-(the fewest changes that flip a decision),
-``export`` (a standalone predictor), ``features`` (derived inputs). Beside
+MLP: forward, backward; ``traces`` its records), ``masks`` (neurons switched
+off), ``training`` (the fit loop and History), ``snapshots`` (a run's state
+at an epoch, to rewind to), ``validation``, ``metrics``, ``preprocessing``
+(standardizer, split, Model), ``model_io`` (JSON model files),
+``gradcheck``, ``explain`` (what-if maths: sensitivity, integrated gradients,
+partial dependence), ``counterfactuals`` (the fewest changes that flip a
+decision), ``export`` (a standalone predictor), ``features`` (derived
+inputs). Beside
 the engine: ``article`` (the seed article, replayed) and ``cli`` (the
 ``nn-core`` command).
 
@@ -25,9 +27,11 @@ load it on first use, so ``import nn_core`` imports NumPy only.
 from . import counterfactuals, data, explain, metrics
 from .gradcheck import gradient_check
 from .model_io import dumps, load, loads, save
-from .network import MLP, BackwardTrace, LayerGradients, LayerTrace, Trace
+from .network import MLP
 from .preprocessing import Model, Preprocessing, Standardizer, train_val_test_split
 from .schedules import Constant, CosineDecay, ExponentialDecay, StepDecay
+from .snapshots import Snapshot, restore, snapshot
+from .traces import BackwardTrace, LayerGradients, LayerTrace, Trace
 from .training import EarlyStopping, History
 
 __version__ = "0.1.0"
@@ -54,6 +58,7 @@ __all__ = [
     "History",
     "LayerGradients",
     "LayerTrace",
+    "Snapshot",
     "StepDecay",
     "Trace",
     "gradient_check",
@@ -67,7 +72,9 @@ __all__ = [
     "load",
     "loads",
     "metrics",
+    "restore",
     "save",
+    "snapshot",
     "train_val_test_split",
     *data.__all__,
 ]

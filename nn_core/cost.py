@@ -22,6 +22,11 @@ Memory (bytes), as the engine really allocates it:
   plus ``HISTORY_BYTES_PER_EPOCH(L)`` Python objects per epoch;
 - ``trace`` over ``cells`` points: a workspace of ``cells`` rows and every
   layer's ``z`` and ``a`` kept: ``2 * cells * sum_{i>=1} h_i``, times ``s``;
+- a ``snapshots.Snapshot``: the parameters ``P``, the optimizer's state
+  (``sgd`` 0, ``momentum`` ``P``, ``adam`` ``2 P``), with early stopping the
+  best and the reached weights ``2 P`` (an upper bound: snapshots share the
+  best weights while they do not change), all times ``s``, plus one byte per
+  hidden neuron for the switches and ``SNAPSHOT_OVERHEAD``;
 - batch prediction over ``n`` rows: a workspace of ``n`` rows plus the
   preprocessing's copies of the raw table (``PREDICT_COPIES * n * h_0``).
 
@@ -44,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import count_parameters
+from .snapshots import SNAPSHOT_OVERHEAD
 
 #: A megabyte, as the app, its upload widget (on every system but Windows) and its limits count it.
 MB = 1_000_000
@@ -138,6 +144,14 @@ def trace_bytes(layer_sizes: Sequence[int], cells: int, dtype: str = "float64") 
     s = np.dtype(dtype).itemsize
     sizes = list(layer_sizes)
     return workspace_bytes(sizes, cells, dtype) + s * cells * (sizes[0] + 2 * sum(sizes[1:]))
+
+
+def snapshot_bytes(layer_sizes: Sequence[int], optimizer: str = "adam", early_stopping: bool = False,
+                   dtype: str = "float64") -> int:
+    """Bytes one snapshot of a run's training state may hold at most (``Snapshot.nbytes``' bound)."""
+    sizes = list(layer_sizes)
+    vectors = 1 + {"sgd": 0, "momentum": 1}.get(optimizer, 2) + (2 if early_stopping else 0)
+    return np.dtype(dtype).itemsize * count_parameters(sizes) * vectors + sum(sizes[1:-1]) + SNAPSHOT_OVERHEAD
 
 
 def prediction_bytes(layer_sizes: Sequence[int], rows: int, dtype: str = "float64") -> int:

@@ -44,6 +44,7 @@ def gradient_check(
     seed = check_seed(seed)
     ref = MLP(net.layer_sizes, net.activations, net.output, init=net.init, seed=net.seed, dtype="float64")
     ref.set_parameters(net.weights, net.biases)
+    ref.set_masks(net.masks)  # a switched-off neuron's parameters have gradient 0 in both
     X, Y = ref._prepare(X, y)
     ws = Workspace(ref, X.shape[0])
     ws.load(X)

@@ -26,13 +26,14 @@ is ``workspace.py``'s concern.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import initializers
 from .activations import ACTIVATIONS, Activation, get_activation
 from .losses import LOSS_FOR_OUTPUT, Loss, loss_for_output
+from .masks import NeuronSwitches, switch, switches_for
+from .traces import BackwardTrace, LayerGradients, LayerTrace, Trace
 from .validation import (
     MAX_PARAMETERS,
     check_choice,
@@ -45,60 +46,6 @@ from .validation import (
 from .workspace import ParameterViews, Workspace, count_parameters, layer_blocks, times_transpose
 
 DTYPES = ("float64", "float32")
-
-
-@dataclass
-class LayerTrace:
-    """One weight layer's forward values: ``z`` pre-activations and ``a = f(z)``, each ``(n, h)``."""
-
-    z: np.ndarray
-    a: np.ndarray
-
-
-@dataclass
-class Trace:
-    """The forward pass of a batch: the inputs and one ``LayerTrace`` per weight layer.
-
-    Indexing, ``len`` and iteration go over the layers.
-    """
-
-    inputs: np.ndarray
-    layers: list[LayerTrace]
-
-    def __getitem__(self, i: int) -> LayerTrace:
-        return self.layers[i]
-
-    def __len__(self) -> int:
-        return len(self.layers)
-
-    def __iter__(self):
-        return iter(self.layers)
-
-
-@dataclass
-class LayerGradients:
-    """One weight layer's backward values: ``dz = dL/dz`` ``(n, h)``, ``dW`` and ``db`` (parameter shapes)."""
-
-    dz: np.ndarray
-    dW: np.ndarray
-    db: np.ndarray
-
-
-@dataclass
-class BackwardTrace:
-    """The backward pass of a batch: the loss and one ``LayerGradients`` per weight layer."""
-
-    loss: float
-    layers: list[LayerGradients]
-
-    def __getitem__(self, i: int) -> LayerGradients:
-        return self.layers[i]
-
-    def __len__(self) -> int:
-        return len(self.layers)
-
-    def __iter__(self):
-        return iter(self.layers)
 
 
 class MLP:
@@ -124,6 +71,7 @@ class MLP:
         or set whole arrays with ``set_parameters``. Putting a new array in
         their place (``net.weights[0] = W``) raises a ``TypeError``.
     history : the ``History`` of every ``fit`` since the last ``reset``.
+    masks : which hidden neurons are switched on (``set_neuron``; see ``masks``).
     """
 
     def __init__(
@@ -163,13 +111,15 @@ class MLP:
         self._hidden: list[Activation] = [get_activation(a) for a in hidden]
         self._theta = np.empty(count_parameters(sizes), dtype=self.dtype)  # every parameter, see workspace
         self._make_views()
+        self._switches: NeuronSwitches | None = None  # every neuron on
         self.reset(seed)
 
     # ------------------------------------------------------------------ setup
     def reset(self, seed: int | None = None) -> None:
         """Draw fresh weights (zero biases) and forget all training.
 
-        ``seed`` defaults to the seed the net was built with.
+        ``seed`` defaults to the seed the net was built with. Switched-off
+        neurons stay off (the switches are part of the architecture).
         """
         if seed is None:
             seed = self.seed
@@ -237,6 +187,27 @@ class MLP:
         for view, value in checked:
             np.copyto(view, value)
 
+    @property
+    def masks(self) -> list[np.ndarray] | None:
+        """One boolean array ``(h_k,)`` per hidden layer ``k`` (``masks[k-1]``), True where the neuron is on.
+
+        None when every neuron is on. A copy: switch neurons with ``set_neuron`` or ``set_masks``.
+        """
+        return None if self._switches is None else [m.copy() for m in self._switches.on]
+
+    def set_neuron(self, layer: int, unit: int, on: bool) -> None:
+        """Switch hidden neuron ``unit`` of ``layer`` (counted as in ``layer_sizes``) on or off.
+
+        While it is off its output is held at 0 and training leaves its
+        incoming weights, bias and outgoing weights exactly as they are (see ``masks``).
+        """
+        self._switches = switches_for(self.layer_sizes, switch(self.layer_sizes, self.masks, layer, unit, on),
+                                      self.dtype)
+
+    def set_masks(self, masks) -> None:
+        """Set every switch at once: None (all on) or one boolean array per hidden layer, as ``masks``."""
+        self._switches = switches_for(self.layer_sizes, masks, self.dtype)
+
     def _make_views(self) -> None:
         """Point ``_blocks`` (``[W_i; b_i]``), ``weights`` and ``biases`` into ``_theta``."""
         self._blocks = layer_blocks(self._theta, self.layer_sizes)
@@ -264,13 +235,14 @@ class MLP:
         )
 
     def copy(self) -> MLP:
-        """A deep copy: same architecture, parameters, history; no optimizer state."""
+        """A deep copy: same architecture, parameters, neuron switches, history; no optimizer state."""
         import copy
 
         other = copy.copy(self)
         other._theta = self._theta.copy()
         other._make_views()
         other.history = copy.deepcopy(self.history)
+        other._switches = copy.deepcopy(self._switches)
         other._training = None
         return other
 
@@ -290,12 +262,15 @@ class MLP:
     def _logits(self, ws: Workspace) -> np.ndarray:
         """The forward pass of the batch loaded in ``ws`` up to the output layer's ``z`` (returned).
 
-        Fills the hidden ``ws.a``, each computed as ``z`` and activated in place.
+        Fills the hidden ``ws.a``, each computed as ``z`` and activated in place;
+        a switched-off neuron's ``a`` is then held at 0.
         """
-        blocks = self._blocks
+        blocks, switches = self._blocks, self._switches
         for i, activation in enumerate(self._hidden):
             z = np.matmul(ws.inputs[i], blocks[i], out=ws.a[i])
             activation.forward(z, out=z)
+            if switches is not None:
+                switches.hold(i, z)
         return np.matmul(ws.inputs[-1], blocks[-1], out=ws.logits)
 
     def forward(self, X) -> np.ndarray:
@@ -325,7 +300,8 @@ class MLP:
     def trace(self, X) -> Trace:
         """The forward pass with every layer's ``z`` and ``a`` kept (copies).
 
-        The same products and activations as ``_logits``, with each ``z`` kept apart.
+        The same products and activations as ``_logits``, with each ``z`` kept
+        apart; a switched-off neuron keeps its ``z`` and shows ``a = 0``.
         """
         X = check_features(X, self.n_inputs, self.dtype)
         ws = Workspace(self, X.shape[0])
@@ -334,6 +310,8 @@ class MLP:
         for i, block in enumerate(self._blocks):
             z = np.matmul(ws.inputs[i], block, out=np.empty_like(ws.a[i], order="K"))
             a = self.layer_activation(i).forward(z, out=ws.a[i])
+            if self._switches is not None and i < len(self._hidden):
+                self._switches.hold(i, a)
             layers.append(LayerTrace(z, a.copy()))
         return Trace(X, layers)
 
@@ -348,19 +326,26 @@ class MLP:
 
         ``f'`` is written in terms of the activation ``a_i`` the forward pass left
         in ``ws``. The gradients land in ``ws.grad`` (laid out as the parameters),
-        every ``dL/dz`` in ``ws.delta``.
+        every ``dL/dz`` in ``ws.delta``. A switched-off neuron's ``dL/dz`` is 0 (its ``a`` is held at 0).
         """
+        switches = self._switches
         for i in reversed(range(len(self._blocks))):
             delta = ws.delta[i]
             np.dot(ws.inputs[i].T, delta, out=ws.grad_blocks[i])  # np.dot: less overhead than matmul here
             if i > 0:
                 delta_prev = times_transpose(delta, self._weights[i], out=ws.delta[i - 1])
                 delta_prev *= self._hidden[i - 1].derivative(ws.a[i - 1], out=ws.deriv[i - 1])
+                if switches is not None:
+                    switches.hold(i - 1, delta_prev)
+
+    def _penalized(self) -> list[np.ndarray]:
+        """The weights the penalty sees: a switched-off neuron's (frozen) weights read as 0."""
+        return self.weights if self._switches is None else self._switches.penalized(self.weights)
 
     def _penalty(self, l2: float, l1: float) -> float:
-        """``0.5 * l2 * sum(W**2) + l1 * sum(|W|)`` over the weights (not the biases)."""
+        """``0.5 * l2 * sum(W**2) + l1 * sum(|W|)`` over the live weights (not the biases)."""
         total = 0.0
-        for W in self.weights:
+        for W in self._penalized():
             if l2:
                 total += 0.5 * l2 * float(np.vdot(W, W))
             if l1:
@@ -368,8 +353,8 @@ class MLP:
         return total
 
     def _add_penalty_gradients(self, grad_W: list[np.ndarray], l2: float, l1: float) -> None:
-        """Add ``l2 * W + l1 * sign(W)`` to each weight gradient, in place."""
-        for W, g in zip(self.weights, grad_W):
+        """Add ``l2 * W + l1 * sign(W)`` to each weight gradient, in place (0 for a frozen weight)."""
+        for W, g in zip(self._penalized(), grad_W):
             if l2:
                 g += l2 * W
             if l1:
@@ -446,6 +431,8 @@ class MLP:
         for i in range(len(self.weights) - 1, 0, -1):
             delta = delta @ self.weights[i].T
             delta *= self._hidden[i - 1].derivative(ws.a[i - 1])
+            if self._switches is not None:
+                self._switches.hold(i - 1, delta)
         return delta @ self.weights[0].T
 
     # --------------------------------------------------------------- training

@@ -30,6 +30,11 @@ class Optimizer:
     def __init__(self, params: list[np.ndarray]):
         self.t = 0  # number of steps taken
 
+    @property
+    def state_vectors(self) -> list[np.ndarray]:
+        """The arrays of the optimizer's state, each shaped as a parameter (none for sgd)."""
+        return []
+
     def step(self, params: list[np.ndarray], grads: list[np.ndarray], lr: float) -> None:
         raise NotImplementedError
 
@@ -55,6 +60,10 @@ class Momentum(Optimizer):
         self.momentum = momentum
         self.velocity = [np.zeros_like(p) for p in params]
 
+    @property
+    def state_vectors(self):
+        return self.velocity
+
     def step(self, params, grads, lr):
         self.t += 1
         mu = self.momentum
@@ -74,7 +83,11 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
-        self._tmp = [np.empty_like(p) for p in params]
+        self._tmp = [np.empty_like(p) for p in params]  # scratch, not state
+
+    @property
+    def state_vectors(self):
+        return [*self.m, *self.v]
 
     def step(self, params, grads, lr):
         self.t += 1

@@ -94,6 +94,10 @@ class EarlyStoppingRecord:
             self.waited += 1
         return self.ran_out()
 
+    def shown_message(self) -> str:
+        """What a call that ends on the best weights before the patience ran out says."""
+        return f"Restored the weights of epoch {self.best_epoch}, the lowest validation loss."
+
     def ran_out(self) -> bool:
         return self.waited >= self.rule.patience
 

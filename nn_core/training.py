@@ -109,6 +109,8 @@ def fit(
         The net ends on the weights of the lowest validation loss, whether the
         patience ran out or the epochs did.
     shuffle, seed : shuffle mini-batches from a stream seeded once per run.
+        A switched-off neuron (``MLP.set_neuron``) keeps its parameters and
+        their optimizer state exactly as they are (see ``masks``).
     on_epoch : ``f(epoch, history)`` after each epoch (epoch counted from the
         last ``reset``); returning ``False`` stops with status ``stopped``.
 
@@ -261,7 +263,11 @@ class _Steps:
             if norm > self.clip_norm:
                 grad *= self.clip_norm / (norm + 1e-6)  # as torch.nn.utils.clip_grad_norm_
         self.guard.save()
-        self.optimizer.step(self.params, [grad], lr)
+        switches = self.net._switches
+        if switches is None:
+            self.optimizer.step(self.params, [grad], lr)
+        else:  # frozen parameters and their optimizer state stay as they are
+            switches.held_step(self.optimizer, self.params, [grad], lr)
         return loss
 
 
@@ -291,7 +297,7 @@ def _finish(net: MLP, history: History, state: _TrainingState, stopper, guard: D
     elif history.status == "completed" and stopper is not None and stopper.waited > 0:
         # the epochs ran out before the patience did: still end on the best weights
         state.show_best(net, stopper)
-        history.message = f"Restored the weights of epoch {stopper.best_epoch}, the lowest validation loss."
+        history.message = stopper.shown_message()
 
 
 # -------------------------------------------------------------- bookkeeping
