@@ -25,7 +25,7 @@ import numpy as np
 from . import runs
 from .inside import ParamRef, param_value, set_parameter, write_parameter
 from .runs import Run
-from .timeline import PointEdit, WeightEdit
+from .timeline import NeuronSwitch, PointEdit, WeightEdit
 
 
 def ref_of(event: dict | None) -> ParamRef | None:
@@ -77,13 +77,16 @@ def current_value(run: Run, ref: ParamRef) -> float:
     return param_value(run.net, ref)
 
 
-def handle_click(run: Run, event: dict, mode: str) -> ParamRef | str | None:
-    """What a click on the view does: the parameter to open the editor on, ``"changed"`` (a point was added or
-    removed), or None (the browser handled it: a neuron shown large). ``mode`` is ``"look"``, ``"add:<class>"``
-    or ``"remove"``. ``ValueError`` with a sentence for a change that cannot be made."""
+def handle_click(run: Run, event: dict, mode: str) -> ParamRef | tuple | str | None:
+    """What a click on the view does: the parameter to open the editor on, ``(layer, unit)`` of a hidden
+    neuron to offer its switch for, ``"changed"`` (a point was added or removed), or None (the browser
+    handled it). ``mode`` is ``"look"``, ``"add:<class>"`` or ``"remove"``. ``ValueError`` with a sentence
+    for a change that cannot be made."""
     ref = ref_of(event)
     if ref is not None:
         return ref
+    if event.get("kind") == "neuron" and 0 < int(event["layer"]) < len(run.net.layer_sizes) - 1:
+        return int(event["layer"]), int(event["unit"])
     if event.get("kind") == "plane" and mode.startswith("add:"):
         add_point(run, event["x"], event["y"], int(mode[4:]))
         return "changed"
@@ -91,6 +94,25 @@ def handle_click(run: Run, event: dict, mode: str) -> ParamRef | str | None:
         remove_point(run, int(event["index"]))
         return "changed"
     return None
+
+
+# ------------------------------------------------------------------ neurons
+def switch_neuron(run: Run, layer: int, unit: int, on: bool) -> None:
+    """Switch a hidden neuron off (its output held at zero; its weights and bias frozen in training) or on again.
+
+    ``ValueError`` with a sentence for the inputs or the output layer.
+    """
+    run.net.set_neuron(layer, unit, on)
+    run.timeline.append(NeuronSwitch(run.epochs, layer, unit, on))
+    runs.weights_changed(run)
+
+
+def off_neurons(run: Run, net=None) -> list[tuple[int, int]]:
+    """``(layer, unit)`` of every neuron of ``run``'s net (or ``net``) switched off, in the view's numbering."""
+    masks = (run.net if net is None else net).masks
+    if masks is None:
+        return []
+    return [(k + 1, int(u)) for k, mask in enumerate(masks) for u in np.flatnonzero(~mask)]
 
 
 # -------------------------------------------------------------------- points
@@ -136,6 +158,9 @@ def apply(run: Run, event) -> None:
     """Replay one hands-on event on ``run`` (``ui.timeline.replay``)."""
     if isinstance(event, WeightEdit):
         write_parameter(run.net, ParamRef(event.layer, event.to, event.frm), event.value)
+        runs.weights_changed(run)
+    elif isinstance(event, NeuronSwitch):
+        run.net.set_neuron(event.layer, event.unit, event.on)
         runs.weights_changed(run)
     elif event.action == "add":
         _add(run, event)

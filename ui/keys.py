@@ -154,3 +154,6 @@ PLAY_SCRUB = "play_scrub"  # the epoch the picture shows when rewound (None: now
 PLAY_BRANCH = "play_branch"  # button: a new run continuing from the shown epoch
 PLAY_REPLAY = "play_replay"  # toggle: animate the run from epoch 0
 PLAY_NOW = "play_now"  # button: back to the run as it is now
+PLAY_NEURON = "play_neuron"  # (layer, unit) of the hidden neuron whose switch is offered, or None
+PLAY_SWITCH = "play_switch"  # button: switch that neuron off or on
+PLAY_REPLAY_SPEED = "play_replay_speed"

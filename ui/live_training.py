@@ -41,7 +41,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from nn_core.training import History
 
-from . import display, sidebar, state
+from . import display, rewind, sidebar, state
 from . import runs as run_ops
 from .boundary import boundary_chart
 from .charts.training import loss_chart, loss_y_domain
@@ -120,7 +120,8 @@ def stop_point(placeholder: DeltaGenerator) -> None:
 def train_with_redraws(run: Run, epochs: int, redraw: Callable[[int, int], None], *,
                        interval: float = REDRAW_SECONDS,
                        clock: Callable[[], float] = time.perf_counter,
-                       interrupted: Callable[[], bool] = script_interrupted) -> History:
+                       interrupted: Callable[[], bool] = script_interrupted,
+                       record: Callable[[int, History], None] | None = None) -> History:
     """Train ``run`` for ``epochs`` more epochs, calling ``redraw(done, target)`` as it goes.
 
     ``redraw`` runs when ``interval`` seconds have passed since the last one
@@ -128,13 +129,16 @@ def train_with_redraws(run: Run, epochs: int, redraw: Callable[[int, int], None]
     run's start; also at once when ``interrupted()`` says the script run was
     told to stop. If ``redraw`` raises (a Streamlit rerun), the run keeps every
     completed epoch, is marked stopped with a message, and the exception goes on.
+    ``record(done, history)`` runs after every epoch first (``ui.rewind.recorder``: moments to rewind to).
     """
     with exclusive(run):
         target = run.epochs + epochs
         last = clock()
 
-        def on_epoch(done: int, _history: History) -> None:
+        def on_epoch(done: int, history: History) -> None:
             nonlocal last
+            if record is not None:
+                record(done, history)
             if done >= target or clock() - last >= interval or interrupted():
                 redraw(done, target)
                 last = clock()
@@ -156,6 +160,7 @@ def reset(run: Run | None) -> None:
     try:
         with exclusive(run):
             run_ops.reset(run)
+            state.snapshots().forget(run.id)  # its past is gone with its weights
     except ValueError as exc:  # a loop that will not let go: say so, keep the run as it is
         st.toast(str(exc))
 
@@ -237,5 +242,6 @@ class LiveView:
             self.draw(run, target, domain)
             sidebar.render_model()  # the sidebar names the epoch the charts show, while it trains
 
-        return train_with_redraws(run, epochs, redraw, interval=interval)
+        return train_with_redraws(run, epochs, redraw, interval=interval,
+                                  record=rewind.recorder(state.snapshots(), run))
 

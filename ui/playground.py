@@ -46,6 +46,7 @@ class Player:
     last_touch: float = field(default_factory=time.monotonic)
     frames: deque = field(default_factory=lambda: deque(maxlen=RATE_FRAMES))  # (time, epochs of the run)
     message: str | None = None  # why play paused itself, for one notice
+    replay_at: int | None = None  # the epoch a replay of the run's past has reached (None: no replay)
 
     def touch(self, now: float | None = None) -> None:
         """The user did something: the idle clock starts again."""
@@ -82,11 +83,12 @@ def live_refusal(run: Run) -> str | None:
                               validation_rows=len(run.split[1]), optimizer=cfg.optimizer)
 
 
-def tick(run: Run, player: Player, now: float | None = None) -> None:
+def tick(run: Run, player: Player, now: float | None = None, record=None) -> None:
     """One frame's training: a few epochs of ``run`` at the player's speed, or a pause with its reason.
 
     Pauses (``player.message`` says why) when the session was idle for
     ``IDLE_SECONDS``, when the run diverges and when early stopping ends it.
+    ``record`` is an ``on_epoch`` callback (``ui.rewind.recorder``: the moments kept to rewind to).
     """
     now = time.monotonic() if now is None else now
     if not player.playing:
@@ -96,7 +98,7 @@ def tick(run: Run, player: Player, now: float | None = None) -> None:
                      "nothing. Press Play to go on.")
         return
     player.frames.append((now, run.epochs))
-    history = train(run, frame_epochs(run, player.speed))
+    history = train(run, frame_epochs(run, player.speed), on_epoch=record)
     if history.status == "diverged":
         player.pause(f"Paused: {history.message} Lower the learning rate, then press Reset.")
     elif history.status == "early_stopped":
@@ -131,12 +133,14 @@ class View:
 
 
 def picture(run: Run, view: View, epochs_per_second: float | None = None, marker_epoch: int | None = None,
-            off: tuple = (), edited_edges: tuple = (), edited_biases: tuple = ()) -> dict:
+            off: tuple = (), edited_edges: tuple = (), edited_biases: tuple = (), net=None) -> dict:
     """The network view's payload for ``run`` now (``ui.network_view.payload.build_payload``).
 
     The plane varies the two chosen raw features over the data's range; the
     others are held at the training rows' medians (the payload's note says
     so). Points are the training rows, and the test rows for the toggle.
+    ``net`` draws another net of the run (a rewound copy, ``ui.rewind.net_at``)
+    against the run's whole loss curves, ``marker_epoch`` marking where it is.
     ``ValueError`` with a sentence for a net the diagram cannot draw (wider
     than ``MAX_UNITS``) or a picture over the grid budget.
     """
@@ -154,11 +158,14 @@ def picture(run: Run, view: View, epochs_per_second: float | None = None, marker
     X, y = ds.X, ds.y
     labels = pre.transform_target(y) if ds.problem_type == "regression" else y
     held = np.median(X[train_idx], axis=0)
+    shown = run.net if net is None else net
     return build_payload(
-        run.net, X[train_idx], labels[train_idx], X[test_idx], labels[test_idx],
+        shown, X[train_idx], labels[train_idx], X[test_idx], labels[test_idx],
         features=(view.x_feature, view.y_feature), held=held, transform=pre.transform,
         feature_names=ds.feature_names, class_names=ds.class_names if ds.problem_type != "regression" else None,
         show_test=view.show_test and len(test_idx) > 0, discretize=view.discretize, log_y=view.log_loss,
-        epochs_per_second=epochs_per_second, marker_epoch=marker_epoch, epoch=run.epochs,
+        loss_train=run.history.loss, loss_test=run.history.val_loss,
+        epochs_per_second=epochs_per_second, marker_epoch=marker_epoch,
+        epoch=run.epochs if net is None else shown.history.epochs,
         off=off, edited_edges=edited_edges, edited_biases=edited_biases,
     )

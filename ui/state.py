@@ -338,6 +338,11 @@ def open_editor(ref) -> None:
     ss[keys.EDIT_FROM], ss[keys.PLAY_EDITING] = -1 if ref.frm is None else ref.frm, True
 
 
+def neuron_target() -> tuple[int, int] | None:
+    """``(layer, unit)`` of the hidden neuron whose switch the playground offers (last clicked), or None."""
+    return st.session_state.get(keys.PLAY_NEURON)
+
+
 def edit_target():
     """The parameter the playground's editor is open on (``ui.inside.ParamRef``), or None when it is closed."""
     from .inside import ParamRef

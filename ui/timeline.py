@@ -106,6 +106,22 @@ class PointEdit:
         return [self.epoch, self.action, list(self.x), self.label]
 
 
+@dataclass(frozen=True)
+class NeuronSwitch:
+    """At epoch ``epoch``, hidden neuron ``unit`` of layer ``layer`` (counted as in ``layer_sizes``) switched on or off."""
+
+    epoch: int
+    layer: int
+    unit: int
+    on: bool
+
+    def describe(self) -> str:
+        return f"epoch {self.epoch:,}: neuron {self.unit + 1} of hidden layer {self.layer} switched {'on' if self.on else 'off'}"
+
+    def to_list(self) -> list:
+        return [self.epoch, "neuron", self.layer, self.unit, self.on]
+
+
 def event_from_list(item):
     """A timeline entry read back from its list (``to_list``); ``ValueError`` with a sentence for anything else."""
     if not (isinstance(item, list) and len(item) >= 2 and type(item[0]) is int and item[0] >= 0):
@@ -114,6 +130,9 @@ def event_from_list(item):
     if kind == "edit" and len(item) == 6 and all(type(v) is int or v is None for v in item[2:5]) \
             and _finite(item[5]):
         return WeightEdit(epoch, item[2], item[4], item[3], float(item[5]))
+    if kind == "neuron" and len(item) == 5 and type(item[2]) is int and type(item[3]) is int \
+            and isinstance(item[4], bool):
+        return NeuronSwitch(epoch, item[2], item[3], item[4])
     if kind in ("add", "remove") and len(item) == 4 and isinstance(item[2], list) \
             and all(_finite(v) for v in item[2]) and _finite(item[3]):
         return PointEdit(epoch, kind, tuple(float(v) for v in item[2]), float(item[3]))

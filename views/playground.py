@@ -3,7 +3,18 @@
 import streamlit as st
 
 from nn_core.data import GENERATORS
-from ui import hands_on, inside, live_training, playground, settings, sidebar, state, timeline
+from ui import (
+    hands_on,
+    inside,
+    live_training,
+    playground,
+    rewind,
+    settings,
+    sidebar,
+    state,
+    timeline,
+)
+from ui import playground_panels as panels
 from ui.explore import escape_markdown
 from ui.network_view.component import network_view
 from ui.runs import new_run, train
@@ -113,10 +124,11 @@ if reset:
     live_training.reset(run)
     run.timeline.clear()
     player.pause()
+    player.replay_at = None
 if step:
     try:
         with live_training.exclusive(run, timeout=1.0):
-            train(run, 1)
+            train(run, 1, on_epoch=rewind.recorder(state.snapshots(), run))
     except ValueError as exc:
         st.error(escape_markdown(str(exc)))
 if player.message:
@@ -165,24 +177,39 @@ def on_click(event: dict) -> None:
         return
     if isinstance(outcome, inside.ParamRef):
         state.open_editor(outcome)
+    elif isinstance(outcome, tuple):
+        state.set_setting(state.PLAY_NEURON, outcome)
     if outcome is not None:
         st.rerun()  # the editor, the new point, the data-back button and the timeline are drawn afresh
 
 
-@st.fragment(run_every=playground.FRAME_SECONDS if player.playing else None)
+shown_epoch = panels.rewind_panel(run, player.playing)
+
+
+@st.fragment(run_every=playground.FRAME_SECONDS if player.playing or player.replay_at is not None else None)
 def live() -> None:
     if player.playing:
         try:
             with live_training.exclusive(run, timeout=playground.FRAME_SECONDS):
-                playground.tick(run, player)
+                playground.tick(run, player, record=rewind.recorder(state.snapshots(), run))
         except ValueError:
             pass  # an interrupted frame still holds the run: draw what there is
         if not player.playing:
             st.rerun()  # paused itself: the full rerun stops the timer and says why
+    epoch = shown_epoch
+    if player.replay_at is not None:
+        if not panels.replay_step(run):
+            st.rerun()  # the replay reached now: the full rerun stops the timer
+        epoch = player.replay_at
     rate = player.epochs_per_second() if player.playing else None
     edges, biases = hands_on.marks(originals)
+    past = panels.shown_at(run, epoch)
+    if past is not None:
+        st.caption(escape_markdown(past[2]))
     try:
-        payload = playground.picture(run, view, rate, edited_edges=edges, edited_biases=biases)
+        payload = playground.picture(run, view, rate, edited_edges=edges, edited_biases=biases,
+                                     off=hands_on.off_neurons(run, past[0] if past else None), net=past[0] if past else None,
+                                     marker_epoch=past[1] if past else None)
     except ValueError as exc:  # a net wider than the diagram draws, or a picture over the budget
         player.pause()
         st.error(escape_markdown(str(exc)))
@@ -195,21 +222,8 @@ def live() -> None:
 
 
 live()
-ref = state.edit_target()
-if hands_on.fits(run, ref):
-    with st.container(border=True):
-        value_col, restore_col, close_col = st.columns([3, 1.2, 0.8], vertical_alignment="bottom")
-        state.sync_edit_value((run.id, ref, run.epochs), hands_on.current_value(run, ref))
-        value_col.number_input(f"Set the {inside.param_label(run, ref)}", step=0.1, format="%.4f",
-                               key=state.EDIT_VALUE, on_change=lambda: hands_on.edit(
-                                   run, ref, state.setting(state.EDIT_VALUE), originals))
-        restore_col.button("Trained values back", key=state.EDIT_RESTORE, disabled=not originals, width="stretch",
-                           on_click=lambda: (hands_on.restore(run, originals), state.forget_edit_value()))
-        close_col.button("Close", key=state.PLAY_EDIT_CLOSE, width="stretch",
-                         on_click=lambda: state.set_setting(state.PLAY_EDITING, False))
-        st.caption("Click another line or bias square in the diagram to edit it. Edited weights are dashed. "
-                   "Training on from here trains the edited weights: they become the run's own, and the "
-                   "run's timeline keeps the edit, so a replay reproduces it.")
+panels.editor(run, originals)
+panels.neuron_switch(run)
 if run.timeline:
     st.markdown("**What happened to this run besides training**")
     st.text("\n".join(event.describe() for event in run.timeline))
