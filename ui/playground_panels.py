@@ -92,16 +92,24 @@ def rewind_panel(run: Run, playing: bool) -> int | None:
     if shown >= run.epochs:
         return None
     branch_col, now_col = st.columns([2, 1])
-    if branch_col.button(f"Continue from epoch {shown:,} as a new run", key=state.PLAY_BRANCH, type="primary",
-                         width="stretch", help="The run goes on as it is; a new run starts from this moment, "
-                         "with the settings it had then (change them for a second future)."):
-        child = rewind.branch(run, store, shown, state.next_run_id())
-        state.add_run(child)
-        state.set_setting(state.PLAY_SCRUB, child.epochs)
-        st.rerun()
+    branch_col.button(f"Continue from epoch {shown:,} as a new run", key=state.PLAY_BRANCH, type="primary",
+                      width="stretch", on_click=_branch, args=(run, shown),
+                      help="The run goes on as it is; a new run starts from this moment, with the settings "
+                           "it had then (change them for a second future).")
     now_col.button("Back to now", key=state.PLAY_NOW, width="stretch",
                    on_click=lambda: state.set_setting(state.PLAY_SCRUB, run.epochs))
     return shown
+
+
+def _branch(run: Run, epoch: int) -> None:
+    """"Continue from here": a new run from ``epoch``, made active, shown as it is now."""
+    try:
+        child = rewind.branch(run, state.snapshots(), epoch, state.next_run_id())
+    except ValueError as exc:
+        st.toast(escape_markdown(str(exc)))
+        return
+    state.add_run(child)
+    state.set_setting(state.PLAY_SCRUB, child.epochs)
 
 
 def replay_step(run: Run) -> bool:

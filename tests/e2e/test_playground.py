@@ -41,6 +41,15 @@ def sidebar_epochs(page) -> int:
     return int(line.split()[0].replace(",", ""))
 
 
+def settled_epoch(page) -> int:
+    """The epoch once the picture and the sidebar name the same one (the last frame drawn after a Pause)."""
+    sidebar = "document.querySelector('[data-testid=stSidebarUserContent]').innerText"
+    page.wait_for_function(
+        f"() => {{ const m = {sidebar}.match(/([\\d,]+) epochs trained/);"
+        " return m && window.__nnViewStats && Number(m[1].replace(/,/g, '')) === window.__nnViewStats.epoch; }")
+    return page.evaluate(EPOCH)
+
+
 def test_play_steer_and_pause(page, streamlit_server, screenshot_dir: Path) -> None:
     page.goto(streamlit_server.url + LINK)
     play = page.get_by_role("button", name="▶ Play")
@@ -72,8 +81,7 @@ def test_play_steer_and_pause(page, streamlit_server, screenshot_dir: Path) -> N
 
     page.get_by_role("button", name="⏸ Pause").click()
     play.wait_for()
-    page.wait_for_function(f"() => ({FRAMES[6:]}) > 0")
-    paused = page.evaluate(EPOCH)
+    paused = settled_epoch(page)
     frames = page.evaluate(FRAMES)
     deadline = time.monotonic() + 1.5  # nothing advances once paused: watched over a window
     while time.monotonic() < deadline:
@@ -83,5 +91,62 @@ def test_play_steer_and_pause(page, streamlit_server, screenshot_dir: Path) -> N
     assert sidebar_epochs(page) == paused  # the sidebar names the epoch the picture shows
     assert "learning rate 0.03 → 0.1" in page.get_by_test_id("stMain").inner_text()  # the timeline
     page.screenshot(path=str(screenshot_dir / "playground-paused.png"), full_page=True)
+    assert not page.locator('[data-testid="stException"]').count()
+    assert page.errors == []
+
+
+def test_rewind_continue_and_hands_on(page, streamlit_server, screenshot_dir: Path) -> None:
+    """Scrub back, continue from there as a new run, set a weight, switch a neuron off, add a point."""
+    page.goto(streamlit_server.url + LINK.replace("circles", "xor"))
+    page.wait_for_function(f"() => ({FRAMES[6:]}) > 0")
+    page.get_by_role("button", name="▶ Play").click()
+    epoch_at_least(page, 60)
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for()
+    now = settled_epoch(page)
+    assert now >= 60
+
+    # rewind: the scrubber's first moment is epoch 0; the picture shows it, the loss chart marks it
+    now_picture = page.locator("canvas.nnv-main").evaluate(DIAGRAM)
+    thumb = page.get_by_test_id("stSlider").filter(has_text="Rewind").get_by_role("slider")
+    thumb.focus()
+    for _ in range(3):
+        thumb.press("ArrowRight")  # a few moments up from the start (Home first)
+    thumb.press("Home")
+    thumb.press("ArrowRight")
+    page.wait_for_function(f"() => ({EPOCH[6:]}) === 1")
+    assert page.locator("canvas.nnv-main").evaluate(DIAGRAM) != now_picture
+    page.screenshot(path=str(screenshot_dir / "playground-rewound.png"), full_page=True)
+
+    # continue from epoch 1 as a new run: the sidebar names it, the parent stays
+    page.get_by_role("button", name="Continue from epoch 1 as a new run").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=stSidebarUserContent]').innerText"
+                           ".includes('Run 2')")
+    assert sidebar_epochs(page) == 1
+
+    # a weight set by clicking its line, then a neuron switched off by clicking it
+    net = page.locator("canvas.nnv-net")
+    layout = net.evaluate("el => el.__layout")
+    edge = next(e for e in layout["edges"] if (e["l"], e["from"], e["to"]) == (1, 0, 0))
+    net.click(position={"x": edge["samples"][8][0], "y": edge["samples"][8][1]})
+    box = page.get_by_label("Set the weight", exact=False)
+    box.wait_for()
+    box.fill("2.5")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText.includes('set to 2.5')")
+    node = layout["nodes"][1][1]
+    net.click(position={"x": node["x"] + node["size"] / 2, "y": node["y"] + node["size"] / 2})
+    page.get_by_role("button", name="Switch it off").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText"
+                           ".includes('switched off')")
+
+    # a point of class 1 added by clicking an empty corner of the plane
+    page.get_by_text("adds a point of class 1").click()
+    page.get_by_role("button", name="Put the data back").wait_for()
+    plot = page.locator("canvas.nnv-main").evaluate("el => el.__plot")
+    page.locator("canvas.nnv-main").click(position={"x": plot["margin"]["left"] + 3, "y": plot["margin"]["top"] + 3})
+    page.wait_for_function("() => document.querySelector('[data-testid=stSidebarUserContent]').innerText"
+                           ".includes('(edited)')")
+    page.screenshot(path=str(screenshot_dir / "playground-hands-on.png"), full_page=True)
     assert not page.locator('[data-testid="stException"]').count()
     assert page.errors == []
