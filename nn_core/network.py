@@ -382,22 +382,22 @@ class MLP:
         ``loss`` is the mean data loss plus ``0.5*l2*sum(W**2) + l1*sum(|W|)``
         over the weights; the gradients have the parameters' shapes.
         """
+        loss, ws = self._batch_gradients(X, y, l2, l1)
+        return loss, ws.grad_W, ws.grad_b
+
+    def _batch_gradients(self, X, y, l2: float, l1: float) -> tuple[float, Workspace]:
+        """Validated inputs, one forward and backward pass: ``(loss, workspace holding the gradients)``."""
         l2, l1 = check_penalties(l2, l1)
         X, Y = self._prepare(X, y)
         ws = Workspace(self, X.shape[0])
         ws.load(X)
         with np.errstate(over="ignore", invalid="ignore"):
             loss = self._loss_and_gradients(ws, Y, l2, l1)
-        return loss, ws.grad_W, ws.grad_b
+        return loss, ws
 
     def backward_trace(self, X, y, l2: float = 0.0, l1: float = 0.0) -> BackwardTrace:
         """Per layer ``dL/dz`` ``(n, h)``, ``dL/dW`` and ``dL/db`` for a batch (``dz`` of the mean loss)."""
-        l2, l1 = check_penalties(l2, l1)
-        X, Y = self._prepare(X, y)
-        ws = Workspace(self, X.shape[0])
-        ws.load(X)
-        with np.errstate(over="ignore", invalid="ignore"):
-            loss = self._loss_and_gradients(ws, Y, l2, l1)
+        loss, ws = self._batch_gradients(X, y, l2, l1)
         layers = [LayerGradients(d.copy(), gW, gb) for d, gW, gb in zip(ws.delta, ws.grad_W, ws.grad_b)]
         return BackwardTrace(loss, layers)
 
