@@ -218,8 +218,8 @@ def markdown(results: dict[str, dict], load: tuple[str, str], minutes: float) ->
             f"### {config}",
             "",
             "| Action | n | Wall (median, s) | Target | Met | Script runs (s) | of which engine `fit` | of which "
-            "post-run GC | Serialisation | Rest: websocket and browser | Chromium CPU (s) |",
-            "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+            "post-run GC | Script CPU (s) | Serialisation | Rest: websocket and browser | Chromium CPU (s) |",
+            "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, label in LABELS.items():
             m = summary_.get(name)
@@ -230,7 +230,7 @@ def markdown(results: dict[str, dict], load: tuple[str, str], minutes: float) ->
             rest = max(m["wall"] - m["server"] - m["serialise"], 0.0)
             lines.append(
                 f"| {label} | {m['n']} | {m['wall']:.3f} | {'' if target is None else f'<= {target} s'} | {met} | "
-                f"{m['server']:.3f} | {m['engine']:.3f} | {m['gc']:.3f} | {m['serialise']:.3f} | {rest:.3f} | "
+                f"{m['server']:.3f} | {m['engine']:.3f} | {m['gc']:.3f} | {m['cpu']:.3f} | {m['serialise']:.3f} | {rest:.3f} | "
                 f"{m['client_cpu']:.3f} |"
             )
         lines.append("")
