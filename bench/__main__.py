@@ -1,6 +1,7 @@
 """``python -m bench [training|micro|app|all] [--reps N] [--tasks small,large] [--no-defaults]``.
 
-``all`` runs training and micro; ``app`` (the dashboard under AppTest) and the
+``all`` runs training and micro; ``app`` (the dashboard under AppTest), ``browser``
+(what the user waits for in Chromium: ``python -m bench browser --help``) and the
 browser load test (``python -m bench.load``) run on their own.
 """
 
@@ -14,8 +15,13 @@ from .tasks import TASKS
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["browser"]:  # its own options: python -m bench browser --help
+        from .browser import main as browser_main
+
+        return browser_main(argv[1:])
     p = argparse.ArgumentParser(prog="python -m bench", description="Benchmark nn_core; results go to bench/RESULTS.md.")
-    p.add_argument("what", nargs="?", default="all", choices=["all", "training", "micro", "app"])
+    p.add_argument("what", nargs="?", default="all", choices=["all", "training", "micro", "app", "browser"])
     p.add_argument("--reps", type=int, default=5, help="repetitions per trainer (best kept); at least 5 for RESULTS.md")
     p.add_argument("--tasks", default=",".join(TASKS), help=f"comma-separated subset of {', '.join(TASKS)}")
     p.add_argument("--no-defaults", action="store_true", help="skip the library-default-threads table")

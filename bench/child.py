@@ -4,7 +4,8 @@
 
 After its imports and data (untimed) it prints ``ready`` and then answers
 commands on stdin, one JSON line each: ``rep`` trains once and reports
-``seconds`` (wall), ``cpu_seconds`` and ``loss``; ``end`` reports memory and
+``seconds`` (wall), ``cpu_seconds`` and ``loss`` (JAX adds its first call's
+times, compile included: ``first_seconds``, ``first_cpu_seconds``); ``end`` reports memory and
 the libraries, and exits. The parent (``bench.run``) keeps one such process
 per trainer and asks them in turns, so every trainer's repetitions share the
 same moments of a busy machine. By hand: ``printf 'rep\\nrep\\nend\\n' | python -m bench.child nn_core small``.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -49,8 +51,8 @@ def main(argv: list[str] | None = None) -> None:
         command = line.strip()
         if command == "rep":
             cpu = time.process_time()
-            seconds, loss = train()
-            _say({"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "loss": loss})
+            seconds, loss, *extra = train()  # extra: a dict of further timings (JAX), which take precedence
+            _say({"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "loss": loss, **(extra[0] if extra else {})})
         elif command == "end":
             peak_kb = _status_kb("VmHWM") if can_reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             _say({
@@ -95,6 +97,11 @@ def _libraries(trainer: str) -> dict:
         import sklearn
 
         libs["sklearn"] = sklearn.__version__
+    if trainer == "jax":
+        import jax
+
+        libs["jax"] = jax.__version__
+        libs["xla_flags"] = os.environ.get("XLA_FLAGS", "")
     if trainer == "torch":
         import torch
 

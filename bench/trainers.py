@@ -1,4 +1,4 @@
-"""The three trainers, each doing the same work on a task.
+"""The four trainers, each doing the same work on a task.
 
 ``TRAINERS[name](task, dtype)`` imports its library, builds the data (untimed)
 and returns ``train()``, which builds a fresh model with the task's initial
@@ -14,6 +14,8 @@ training call is timed:
   ``BCEWithLogitsLoss`` and ``torch.optim.SGD``/``Adam``, nn_core's initial
   weights copied in, and, for mini-batches, nn_core's own shuffling stream, so
   it sees the very same batches; the epoch loss is recorded as nn_core does.
+- ``jax`` (``bench.trainer_jax``, optional): the whole loop compiled; its
+  ``train()`` also returns a dict with the first call's times (compile included).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from .tasks import SEED, Task, make_data
 
-Trainer = Callable[[], tuple[float, float]]
+Trainer = Callable[[], tuple]  # (seconds, loss) or (seconds, loss, more timings)
 
 
 def initial_weights(task: Task) -> list[np.ndarray]:
@@ -140,8 +142,15 @@ def torch_trainer(task: Task, dtype: str = "float64") -> Trainer:
     return train
 
 
+def jax_trainer(task: Task, dtype: str = "float64") -> Trainer:
+    from .trainer_jax import jax_trainer as compiled_loop  # its own module: JAX is optional
+
+    return compiled_loop(task, dtype)
+
+
 TRAINERS: dict[str, Callable[[Task, str], Trainer]] = {
     "nn_core": nn_core_trainer,
     "sklearn": sklearn_trainer,
     "torch": torch_trainer,
+    "jax": jax_trainer,
 }
