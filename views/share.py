@@ -82,7 +82,8 @@ active = state.active_run()
 if active is not None and active.timeline:
     st.info("The active run was steered while it trained (" + "; ".join(c.describe() for c in active.timeline)
             + "). A link carries one value per setting, so it opens with the settings the run has now and "
-            "cannot replay those changes: download the model file below, which keeps them.")
+            "cannot replay those changes. The model file below keeps the weights they led to; the timeline "
+            "itself is shown in the run table.")
 with st.expander("What the link holds"):
     st.dataframe(sharing.link_settings_table(params), hide_index=True)
 
