@@ -281,6 +281,8 @@ def test_shared_link_restores_the_settings(visitor: Visitor) -> None:
     sidebar = visitor.page.get_by_test_id("stSidebarUserContent")
     expect(sidebar).to_contain_text("circles (n=300")
     expect(sidebar).to_contain_text("300 rows")
+    # the app writes the link back after its run: wait for the address, never read it once
+    expect(visitor.page).to_have_url(re.compile(r"generator=circles.*&n=300&.*hidden=4.*lr=0\.1"))
     query = parse_qs(urlsplit(visitor.page.url).query)
     assert query["generator"] == ["circles"] and query["n"] == ["300"], query
     assert query["hidden"] == ["4"] and query["lr"] == ["0.1"], query
@@ -293,6 +295,7 @@ def test_shared_link_restores_the_settings(visitor: Visitor) -> None:
     visitor.press("Train", until_sidebar="2-4-1")
     visitor.assert_healthy("Train from a shared link")
     assert "2-4-1" in visitor.sidebar_text()
+    expect(visitor.page).to_have_url(re.compile(r"generator=circles.*hidden=4"))
     query = parse_qs(urlsplit(visitor.page.url).query)
     assert query["generator"] == ["circles"] and query["hidden"] == ["4"], query
     visitor.screenshot("shared-link-train")
