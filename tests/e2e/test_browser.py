@@ -224,7 +224,7 @@ def test_every_page_before_and_after_training(visitor: Visitor) -> None:
     """Open every page as a newcomer, train with the defaults, then open every page again."""
     visitor.open("/")
     titles = visitor.nav_titles()
-    assert titles[:3] == ["Explore data", "Train", "Predict (what if?)"], titles
+    assert titles[:4] == ["Explore data", "Playground", "Train", "Predict (what if?)"], titles
     for title in titles:
         visitor.go(title)
         visitor.visit_tabs(title)
